@@ -1,0 +1,299 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from g40events import clock
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        G40_CITY = "g40", _("G40-gemeente")
+        PARTNER = "partner", _("Koepel of partner")
+        KNOWLEDGE = "knowledge", _("Kennisinstituut")
+        NATIONAL = "national", _("Rijksoverheid")
+        OTHER = "other", _("Bedrijf of overig")
+
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+
+    def __str__(self):
+        return self.name
+
+
+class Pillar(models.Model):
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(
+        _("beschrijving"), blank=True, help_text=_("Markdown. Verschijnt op de pagina van de pijler.")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("volgorde"), default=0, help_text=_("Pijlers met een lager getal staan eerder.")
+    )
+    updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("pijler")
+        verbose_name_plural = _("pijlers")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("events:pillar", kwargs={"slug": self.slug})
+
+
+class ThemeGroupQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class ThemeGroup(models.Model):
+    name = models.CharField(_("naam"), max_length=150, unique=True)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    pillar = models.ForeignKey(
+        Pillar,
+        verbose_name=_("pijler"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="theme_groups",
+        help_text=_("Laat leeg voor een themagroep die op zichzelf staat, zoals Financiën."),
+    )
+    description = models.TextField(_("beschrijving"), blank=True, help_text=_("Markdown."))
+    coordinator = models.CharField(
+        _("coördinator"),
+        max_length=200,
+        blank=True,
+        help_text=_("Naam en gemeente van de coördinator, zoals die publiek mag verschijnen."),
+    )
+    is_active = models.BooleanField(
+        _("actief"),
+        default=True,
+        help_text=_("Haal het vinkje weg als de themagroep niet meer bestaat; de historie blijft."),
+    )
+    updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
+
+    objects = ThemeGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("themagroep")
+        verbose_name_plural = _("themagroepen")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("events:theme_group", kwargs={"slug": self.slug})
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Concept")
+    PUBLISHED = "published", _("Gepubliceerd")
+
+
+class RegistrationState(models.TextChoices):
+    NONE = "none", _("Geen aanmelding")
+    NOT_YET_OPEN = "not_yet_open", _("Aanmelding nog niet geopend")
+    OPEN = "open", _("Aanmelding geopend")
+    CLOSED = "closed", _("Aanmelding gesloten")
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def upcoming(self):
+        return self.filter(date__gte=clock.today()).order_by("date", "start_time")
+
+    def past(self):
+        return self.filter(date__lt=clock.today()).order_by("-date", "-start_time")
+
+    def announced(self):
+        return self.filter(is_announced=True)
+
+
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        CIVIL_SERVANTS = "ambtelijk", _("Ambtelijke netwerkdag")
+        ADMINISTRATORS = "bestuurlijk", _("Bestuurlijke netwerkdag")
+        OTHER = "other", _("Overige bijeenkomst")
+
+    title = models.CharField(_("titel"), max_length=200)
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, help_text=_("Deel van het webadres, bijvoorbeeld ambtelijke-netwerkdag-dordrecht-2024.")
+    )
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.CIVIL_SERVANTS)
+    date = models.DateField(_("datum"))
+    start_time = models.TimeField(_("begintijd"))
+    end_time = models.TimeField(_("eindtijd"))
+    host_city = models.ForeignKey(
+        Organisation,
+        verbose_name=_("gastgemeente"),
+        on_delete=models.PROTECT,
+        related_name="hosted_events",
+        limit_choices_to={"kind": Organisation.Kind.G40_CITY},
+    )
+    venue_name = models.CharField(_("locatie"), max_length=200, blank=True, help_text=_("Bijvoorbeeld: Stadhuis Deventer."))
+    venue_address = models.CharField(
+        _("adres"), max_length=300, blank=True, help_text=_("Straat, huisnummer, postcode en plaats.")
+    )
+    introduction = models.TextField(_("introductie"), blank=True, help_text=_("Markdown."))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_("Een concept is alleen zichtbaar voor organisatoren."),
+    )
+    is_announced = models.BooleanField(
+        _("aangekondigd op de homepage"),
+        default=False,
+        help_text=_("Vink aan om deze netwerkdag op de homepage aan te kondigen. Er kan er maar één tegelijk aangekondigd zijn."),
+    )
+
+    registration_opens_at = models.DateTimeField(
+        _("aanmelding opent"), null=True, blank=True, help_text=_("Leeg: aanmelden is niet mogelijk.")
+    )
+    registration_closes_at = models.DateTimeField(
+        _("aanmelding sluit"), null=True, blank=True, help_text=_("Leeg: tot het begin van de netwerkdag.")
+    )
+    capacity = models.PositiveIntegerField(
+        _("maximaal aantal deelnemers"), null=True, blank=True, help_text=_("Leeg: geen maximum.")
+    )
+    ask_dietary_needs = models.BooleanField(_("vraag naar dieetwensen"), default=True)
+    ask_accessibility_needs = models.BooleanField(_("vraag naar toegankelijkheidswensen"), default=True)
+    confirmation_text = models.TextField(
+        _("tekst in de bevestiging"),
+        blank=True,
+        help_text=_("Praktische informatie die in de bevestigingsmail staat, zoals route en parkeren."),
+    )
+
+    updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-start_time"]
+        verbose_name = _("netwerkdag")
+        verbose_name_plural = _("netwerkdagen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_announced"],
+                condition=Q(is_announced=True),
+                name="one_announced_event",
+                violation_error_message=_("Er is al een andere netwerkdag aangekondigd op de homepage."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")),
+                name="event_ends_after_start",
+                violation_error_message=_("De eindtijd moet na de begintijd liggen."),
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__isnull=True)
+                | Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__gt=models.F("registration_opens_at")),
+                name="registration_closes_after_opening",
+                violation_error_message=_("De aanmelding moet sluiten nadat ze opent."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.is_announced and self.status != Status.PUBLISHED:
+            raise ValidationError(
+                {"is_announced": _("Alleen een gepubliceerde netwerkdag kan op de homepage worden aangekondigd.")}
+            )
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.date, self.start_time))
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.date, self.end_time))
+
+    @property
+    def is_past(self) -> bool:
+        return self.date < clock.today()
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    @property
+    def registration_closes(self) -> datetime.datetime:
+        """When sign-up closes: the set moment, or else the start of the day."""
+        return self.registration_closes_at or self.starts_at
+
+    def registration_state(self) -> RegistrationState:
+        """Where the sign-up window stands on the site's clock (capacity is checked on sign-up)."""
+        if self.registration_opens_at is None or not self.is_published:
+            return RegistrationState.NONE
+        current = clock.now()
+        if current < self.registration_opens_at:
+            return RegistrationState.NOT_YET_OPEN
+        if current >= self.registration_closes or self.is_past:
+            return RegistrationState.CLOSED
+        return RegistrationState.OPEN
+
+
+class RecapQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED, published_at__lte=clock.now(), event__status=Status.PUBLISHED)
+
+
+class Recap(models.Model):
+    event = models.ForeignKey(Event, verbose_name=_("netwerkdag"), on_delete=models.CASCADE, related_name="recaps")
+    pillar = models.ForeignKey(
+        Pillar,
+        verbose_name=_("pijler"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recaps",
+        help_text=_("Laat leeg voor een terugblik op de hele dag."),
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    summary = models.CharField(
+        _("samenvatting"), max_length=300, blank=True, help_text=_("Eén of twee zinnen voor overzichten en de feed.")
+    )
+    body = models.TextField(
+        _("tekst"), help_text=_("Markdown: **vet**, *cursief*, [link](https://…), lijstjes met -. HTML wordt gefilterd.")
+    )
+    published_at = models.DateTimeField(
+        _("publicatiedatum"), default=timezone.now, help_text=_("Een terugblik verschijnt vanaf dit moment.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
+
+    objects = RecapQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "title"]
+        verbose_name = _("terugblik")
+        verbose_name_plural = _("terugblikken")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:recap", kwargs={"slug": self.slug})

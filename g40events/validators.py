@@ -1,0 +1,51 @@
+"""Upload validation shared by the apps that take files from organisers."""
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+
+@deconstructible
+class FileSizeValidator:
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+
+    def __call__(self, file):
+        if file.size > self.max_bytes:
+            raise ValidationError(
+                _("Dit bestand is %(size)s; het maximum is %(max)s."),
+                params={"size": filesizeformat(file.size), "max": filesizeformat(self.max_bytes)},
+                code="file_too_large",
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, FileSizeValidator) and other.max_bytes == self.max_bytes
+
+
+@deconstructible
+class FileExtensionValidator:
+    """Like Django's, with a message an organiser understands."""
+
+    def __init__(self, allowed: list[str]):
+        self.allowed = [ext.lower() for ext in allowed]
+
+    def __call__(self, file):
+        extension = Path(file.name).suffix.lower().lstrip(".")
+        if extension not in self.allowed:
+            raise ValidationError(
+                _("Bestanden van het type “.%(extension)s” kunnen niet worden geüpload. Toegestaan: %(allowed)s."),
+                params={"extension": extension or "?", "allowed": ", ".join(f".{e}" for e in self.allowed)},
+                code="invalid_extension",
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, FileExtensionValidator) and other.allowed == self.allowed
+
+
+MATERIAL_EXTENSIONS = ["pdf", "pptx", "ppt", "odp", "docx", "odt", "xlsx"]
+MATERIAL_MAX_BYTES = 50 * 1024 * 1024
+PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+PHOTO_MAX_BYTES = 5 * 1024 * 1024

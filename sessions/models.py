@@ -1,0 +1,221 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from g40events.models import Event, Pillar, ThemeGroup
+from g40events.validators import (
+    MATERIAL_EXTENSIONS,
+    MATERIAL_MAX_BYTES,
+    FileExtensionValidator,
+    FileSizeValidator,
+)
+from speakers.models import Speaker
+
+
+class SessionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(event__status="published")
+
+    def for_programme(self):
+        """Everything a programme listing shows, in a fixed number of queries."""
+        return self.select_related("event").prefetch_related(
+            "pillars",
+            "theme_groups__pillar",
+            models.Prefetch(
+                "speaker_roles",
+                queryset=SessionSpeaker.objects.select_related("speaker__organisation").order_by("position", "id"),
+            ),
+            "materials",
+        )
+
+    def taking_registrations(self):
+        return self.filter(takes_registrations=True)
+
+
+class Session(models.Model):
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", _("Plenair")
+        PARALLEL = "parallel", _("Parallelsessie")
+        TOUR = "tour", _("Rondwandeling of excursie")
+        LUNCH = "lunch", _("Lunch")
+        BREAK = "break", _("Pauze")
+        NETWORKING = "networking", _("Netwerken")
+
+    event = models.ForeignKey(Event, verbose_name=_("netwerkdag"), on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("titel"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200)
+    description = models.TextField(_("beschrijving"), blank=True, help_text=_("Markdown."))
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.PARALLEL)
+    start_time = models.TimeField(_("begintijd"))
+    end_time = models.TimeField(_("eindtijd"))
+    location = models.CharField(
+        _("zaal of verzamelpunt"), max_length=200, blank=True, help_text=_("Bijvoorbeeld: Raadzaal, of: hoofdingang stadhuis.")
+    )
+    pillars = models.ManyToManyField(
+        Pillar,
+        verbose_name=_("pijlers"),
+        blank=True,
+        related_name="sessions",
+        help_text=_("Een gezamenlijke sessie van twee pijlers hoort bij beide."),
+    )
+    theme_groups = models.ManyToManyField(
+        ThemeGroup,
+        verbose_name=_("themagroepen"),
+        blank=True,
+        related_name="sessions",
+        help_text=_("Een gezamenlijke sessie van meerdere themagroepen hoort bij alle."),
+    )
+    takes_registrations = models.BooleanField(
+        _("aanmelden voor deze sessie"),
+        default=False,
+        help_text=_("Vink aan als deelnemers deze sessie bij hun aanmelding kiezen."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("aantal plaatsen"),
+        null=True,
+        blank=True,
+        help_text=_("Leeg: geen maximum. Wie zich aanmeldt voor een volle sessie komt op de wachtlijst."),
+    )
+    updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "start_time", "end_time", "title"]
+        verbose_name = _("sessie")
+        verbose_name_plural = _("sessies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "slug"],
+                name="unique_session_slug_per_event",
+                violation_error_message=_("Deze netwerkdag heeft al een sessie met deze slug."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")),
+                name="session_ends_after_start",
+                violation_error_message=_("Een sessie moet eindigen nadat ze begint."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("programme:detail", kwargs={"event_slug": self.event.slug, "slug": self.slug})
+
+    def clean(self):
+        if self.event_id is None or self.start_time is None or self.end_time is None:
+            return
+        event = self.event
+        if self.start_time < event.start_time or self.end_time > event.end_time:
+            raise ValidationError(
+                _("Een sessie moet binnen de netwerkdag vallen, tussen %(start)s en %(end)s."),
+                params={"start": event.start_time.strftime("%H:%M"), "end": event.end_time.strftime("%H:%M")},
+                code="outside_event",
+            )
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.event.date, self.start_time))
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.event.date, self.end_time))
+
+    def overlaps(self, other: "Session") -> bool:
+        return self.start_time < other.end_time and other.start_time < self.end_time
+
+
+class SessionSpeaker(models.Model):
+    class Role(models.TextChoices):
+        SPEAKER = "speaker", _("Spreker")
+        MODERATOR = "moderator", _("Moderator")
+        CHAIR = "chair", _("Dagvoorzitter")
+        HOST = "host", _("Gastheer/gastvrouw")
+
+    session = models.ForeignKey(Session, verbose_name=_("sessie"), on_delete=models.CASCADE, related_name="speaker_roles")
+    speaker = models.ForeignKey(Speaker, verbose_name=_("spreker"), on_delete=models.CASCADE, related_name="session_roles")
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
+    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("spreker in sessie")
+        verbose_name_plural = _("sprekers in sessie")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "speaker"],
+                name="speaker_once_per_session",
+                violation_error_message=_("Deze spreker staat al bij deze sessie."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.speaker} ({self.get_role_display()})"
+
+    def clean(self):
+        if self.session_id is None or self.speaker_id is None:
+            return
+        clash = (
+            SessionSpeaker.objects.filter(speaker_id=self.speaker_id, session__event_id=self.session.event_id)
+            .exclude(session_id=self.session_id)
+            .filter(session__start_time__lt=self.session.end_time, session__end_time__gt=self.session.start_time)
+            .select_related("session")
+            .first()
+        )
+        if clash:
+            raise ValidationError(
+                {
+                    "speaker": _("%(speaker)s staat op dat moment al in de sessie “%(session)s” (%(start)s–%(end)s).")
+                    % {
+                        "speaker": self.speaker,
+                        "session": clash.session.title,
+                        "start": clash.session.start_time.strftime("%H:%M"),
+                        "end": clash.session.end_time.strftime("%H:%M"),
+                    }
+                }
+            )
+
+
+class Material(models.Model):
+    session = models.ForeignKey(Session, verbose_name=_("sessie"), on_delete=models.CASCADE, related_name="materials")
+    title = models.CharField(_("titel"), max_length=200, help_text=_("Bijvoorbeeld: Presentatie Jaco Dagevos (pdf)."))
+    file = models.FileField(
+        _("bestand"),
+        upload_to="materials/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(MATERIAL_EXTENSIONS), FileSizeValidator(MATERIAL_MAX_BYTES)],
+        help_text=_("PDF, PowerPoint, ODP, Word, ODT of Excel, hoogstens 50 MB."),
+    )
+    url = models.URLField(_("link"), blank=True, help_text=_("In plaats van een bestand: een link, bijvoorbeeld naar een video."))
+    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("materiaal")
+        verbose_name_plural = _("materialen")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
+                name="material_file_xor_url",
+                violation_error_message=_("Geef een bestand óf een link, niet allebei en niet geen van beide."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def href(self) -> str:
+        return self.file.url if self.file else self.url
+
+    @property
+    def extension(self) -> str:
+        if self.file:
+            return self.file.name.rsplit(".", 1)[-1].lower()
+        return ""

@@ -1,0 +1,63 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from g40events.models import Organisation
+from g40events.validators import PHOTO_EXTENSIONS, PHOTO_MAX_BYTES, FileExtensionValidator, FileSizeValidator
+
+
+class SpeakerQuerySet(models.QuerySet):
+    def with_published_sessions(self):
+        """Speakers who appear in at least one session of a published netwerkdag."""
+        return self.filter(session_roles__session__event__status="published").distinct()
+
+
+class Speaker(models.Model):
+    name = models.CharField(_("naam"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    sort_name = models.CharField(
+        _("sorteernaam"),
+        max_length=200,
+        blank=True,
+        help_text=_("Voor de lijst A–Z, zonder tussenvoegsel voorop: ‘Mulligen, Peter Hein van’. Leeg: de naam."),
+    )
+    job_title = models.CharField(_("functie"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speakers",
+    )
+    bio = models.TextField(_("korte biografie"), blank=True, help_text=_("Markdown. Een paar zinnen in de derde persoon."))
+    photo = models.ImageField(
+        _("foto"),
+        upload_to="speakers/",
+        blank=True,
+        validators=[FileExtensionValidator(PHOTO_EXTENSIONS), FileSizeValidator(PHOTO_MAX_BYTES)],
+        help_text=_("JPG, PNG of WebP, hoogstens 5 MB. Alleen met toestemming van de spreker."),
+    )
+    updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
+
+    objects = SpeakerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_name", "name"]
+        verbose_name = _("spreker")
+        verbose_name_plural = _("sprekers")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.sort_name:
+            self.sort_name = self.name
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("speakers:detail", kwargs={"slug": self.slug})
+
+    @property
+    def initial(self) -> str:
+        return (self.sort_name or self.name)[:1].upper()

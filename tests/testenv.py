@@ -1,0 +1,9 @@
+"""Loaded by pytest before Django: test runs need no secrets from the environment."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-0123456789")
+os.environ.setdefault("HTTPS", "off")
+# Playwright's sync API runs an event loop in the test thread; the test's own database
+# access there is still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
