@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from registrations import views
 
 app_name = "registrations"
 
-urlpatterns = []
+urlpatterns = [
+    path("netwerkdagen/<slug:slug>/aanmelden/", views.RegisterView.as_view(), name="register"),
+    path("aanmelding/<str:token>/", views.ManageView.as_view(), name="manage"),
+    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
+]
