@@ -143,8 +143,11 @@ class Event(models.Model):
         Organisation,
         verbose_name=_("gastgemeente"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="hosted_events",
         limit_choices_to={"kind": Organisation.Kind.G40_CITY},
+        help_text=_("Laat leeg zolang de gastgemeente nog niet bekend is."),
     )
     venue_name = models.CharField(_("locatie"), max_length=200, blank=True, help_text=_("Bijvoorbeeld: Stadhuis Deventer."))
     venue_address = models.CharField(
