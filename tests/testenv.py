@@ -7,3 +7,4 @@ os.environ.setdefault("HTTPS", "off")
 # Playwright's sync API runs an event loop in the test thread; the test's own database
 # access there is still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ.setdefault("STATIC_MANIFEST", "off")

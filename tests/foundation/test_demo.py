@@ -1,0 +1,120 @@
+import datetime
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from g40events.models import Event, Organisation, Pillar, Recap, ThemeGroup
+from sessions.models import Material, Session, SessionSpeaker
+from speakers.models import Speaker
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    return [
+        model.objects.count()
+        for model in (Organisation, Pillar, ThemeGroup, Speaker, Event, Session, SessionSpeaker, Material, Recap, User)
+    ]
+
+
+def test_demo_is_idempotent(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    load_demo()
+    first = counts()
+    load_demo()
+    assert counts() == first
+
+
+def test_demo_has_the_deventer_day_as_the_article_describes(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    load_demo()
+    deventer = Event.objects.get(slug="ambtelijke-netwerkdag-deventer-2024")
+    assert (deventer.kind, deventer.date, deventer.host_city.name) == ("ambtelijk", datetime.date(2024, 4, 24), "Deventer")
+    assert "ter illustratie" in deventer.introduction
+
+    keynote = deventer.sessions.get(slug="keynote-migratie")
+    dagevos = keynote.speaker_roles.get().speaker
+    assert (dagevos.name, dagevos.organisation.name) == ("Jaco Dagevos", "Sociaal en Cultureel Planbureau")
+    pdf = keynote.materials.get()
+    assert pdf.title == "Presentatie Jaco Dagevos (pdf)"
+    assert pdf.file.read().startswith(b"%PDF-1.4")
+
+    joint = deventer.sessions.get(slug="eerst-een-thuis")
+    assert sorted(joint.theme_groups.values_list("name", flat=True)) == [
+        "Wonen, Welzijn, Zorg (WWZ)",
+        "Woningmarkt",
+        "Zorg, jeugd, onderwijs",
+    ]
+    assert sorted(joint.pillars.values_list("name", flat=True)) == ["Fysieke pijler", "Sociale pijler"]
+    both_pillars = deventer.sessions.get(slug="energie-ruimte-woon-werkbalans")
+    assert sorted(both_pillars.pillars.values_list("slug", flat=True)) == ["fysieke-pijler", "pijler-economie-en-werk"]
+    tours = deventer.sessions.filter(kind=Session.Kind.TOUR).order_by("slug")
+    assert [t.title for t in tours] == ["Rondwandeling: de aanpak van de binnenstad", "Rondwandeling: campus De Kien"]
+
+    named = {
+        "Jan Peter Wassens": "Deventer",
+        "Jetske Krol": "G40 stedennetwerk",
+        "Aukje Ravensbergen": "WePublic",
+        "Michelle Roelofsen": "VNG",
+        "Ico Kloppenburg": "VNG",
+        "Peter Hein van Mulligen": "Centraal Bureau voor de Statistiek",
+        "Jurgen Schoorlemmer": "Deventer",
+        "Kingson Wu": "Ministerie van Economische Zaken en Klimaat",
+        "Jorn Koelemaij": "Platform31",
+        "Joost van Hoorn": "Platform31",
+        "Willem Bouwmans": "VNG",
+        "Eric Nijhuis": "Deventer",
+        "David Rietveld": "VNG",
+    }
+    for name, organisation in named.items():
+        speaker = Speaker.objects.get(name=name)
+        assert speaker.organisation.name == organisation
+        assert speaker.session_roles.filter(session__event=deventer).exists(), name
+    assert ThemeGroup.objects.get(slug="financien").pillar is None
+    assert Recap.objects.filter(event=deventer, status="published").count() == 4
+    assert sorted(Recap.objects.exclude(pillar=None).values_list("pillar__slug", flat=True)) == [
+        "fysieke-pijler",
+        "pijler-economie-en-werk",
+        "sociale-pijler",
+    ]
+
+
+def test_demo_announces_dordrecht_and_opens_its_registration(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.SITE_DATE = datetime.date(2024, 5, 1)
+    load_demo()
+    dordrecht = Event.objects.published().announced().get()
+    assert (dordrecht.date, dordrecht.host_city.name) == (datetime.date(2024, 11, 21), "Dordrecht")
+    assert dordrecht.registration_state() == "open"
+    assert dordrecht.sessions.taking_registrations().count() == 11
+    assert [e.slug for e in Event.objects.published().upcoming()] == [
+        "bestuurlijke-netwerkdag-2024",
+        "ambtelijke-netwerkdag-dordrecht-2024",
+    ]
+
+
+def test_demo_on_the_real_clock_shows_everything_as_past(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.SITE_DATE = None
+    output = load_demo()
+    assert "SITE_DATE=2024-05-01" in output
+    assert Event.objects.published().upcoming().count() == 0
+    assert Event.objects.get(slug="ambtelijke-netwerkdag-dordrecht-2024").registration_state() == "closed"
+
+
+def test_demo_creates_an_organiser_who_can_log_in(settings, tmp_path, client):
+    settings.MEDIA_ROOT = tmp_path
+    output = load_demo()
+    password = output.split("password: ")[1].split()[0]
+    user = User.objects.get(username="organisator")
+    assert user.is_staff and not user.is_superuser
+    assert list(user.groups.values_list("name", flat=True)) == ["Organisatoren"]
+    assert client.login(username="organisator", password=password)
