@@ -41,13 +41,19 @@ def make_one_of_each():
 
 
 def organiser_models():
-    return [model for model in admin.site._registry if model._meta.app_label in {"g40events", "programme", "speakers"}]
+    return [
+        model
+        for model in admin.site._registry
+        if model._meta.app_label in {"g40events", "programme", "speakers"}
+    ]
 
 
 def test_organisers_group_has_exactly_the_content_permissions():
     codenames = set(Group.objects.get(name=ORGANISERS_GROUP).permissions.values_list("codename", flat=True))
     assert {"add_event", "change_session", "delete_speaker", "view_recap", "change_themegroup"} <= codenames
-    assert not {c for c in codenames if c.endswith("_user") or c.endswith("_group") or c.endswith("_permission")}
+    assert not {
+        c for c in codenames if c.endswith("_user") or c.endswith("_group") or c.endswith("_permission")
+    }
 
 
 def test_admin_every_page_loads_for_an_organiser_who_is_not_superuser(organiser_client):
@@ -77,7 +83,9 @@ def test_admin_event_page_lists_sessions_in_time_order(organiser_client):
 
 
 @pytest.mark.parametrize("rows", [2, 20])
-def test_admin_changelists_make_a_bounded_number_of_queries(organiser_client, django_assert_max_num_queries, rows):
+def test_admin_changelists_make_a_bounded_number_of_queries(
+    organiser_client, django_assert_max_num_queries, rows
+):
     for _ in range(rows):
         make_one_of_each()
     for model in organiser_models():
@@ -91,12 +99,19 @@ def test_admin_duplicate_as_next_edition_copies_the_skeleton_as_concept(organise
     pillar, group = make_pillar(), make_theme_group()
     event = make_event(title="Ambtelijke netwerkdag Deventer", host_city=deventer_city, is_announced=True)
     session = make_session(
-        event=event, title="Woningmarkt", location="Raadzaal", capacity=40, pillars=[pillar], theme_groups=[group]
+        event=event,
+        title="Woningmarkt",
+        location="Raadzaal",
+        capacity=40,
+        pillars=[pillar],
+        theme_groups=[group],
     )
     SessionSpeaker.objects.create(session=session, speaker=make_speaker())
     url = reverse("admin:g40events_event_changelist")
 
-    intermediate = organiser_client.post(url, {"action": "duplicate_as_next_edition", "_selected_action": [event.pk]})
+    intermediate = organiser_client.post(
+        url, {"action": "duplicate_as_next_edition", "_selected_action": [event.pk]}
+    )
     assert "Datum van de nieuwe editie" in intermediate.content.decode()
 
     response = organiser_client.post(
@@ -117,7 +132,12 @@ def test_admin_duplicate_as_next_edition_copies_the_skeleton_as_concept(organise
     assert new.date == datetime.date(2024, 11, 21)
     assert new.status == Status.DRAFT and not new.is_announced
     copy = new.sessions.get()
-    assert (copy.title, copy.start_time, copy.capacity, copy.location) == ("Woningmarkt", session.start_time, 40, "")
+    assert (copy.title, copy.start_time, copy.capacity, copy.location) == (
+        "Woningmarkt",
+        session.start_time,
+        40,
+        "",
+    )
     assert list(copy.pillars.all()) == [pillar] and list(copy.theme_groups.all()) == [group]
     assert not copy.speaker_roles.exists()
     assert "is aangemaakt als concept met 1 sessie." in response.content.decode()
@@ -127,7 +147,9 @@ def test_admin_duplicate_as_next_edition_copies_the_skeleton_as_concept(organise
 def test_admin_speaker_clash_shows_a_message_on_the_session_page(organiser_client):
     speaker = make_speaker(name="Jaco Dagevos")
     keynote = make_session(title="Keynote", speakers=[speaker])
-    other = make_session(event=keynote.event, title="Economie", start_time=keynote.start_time, end_time=keynote.end_time)
+    other = make_session(
+        event=keynote.event, title="Economie", start_time=keynote.start_time, end_time=keynote.end_time
+    )
     url = reverse("admin:programme_session_change", args=[other.pk])
     data = {
         "event": other.event.pk,
@@ -149,5 +171,8 @@ def test_admin_speaker_clash_shows_a_message_on_the_session_page(organiser_clien
     }
     response = organiser_client.post(url, data)
     assert response.status_code == 200
-    assert "Jaco Dagevos staat op dat moment al in de sessie “Keynote” (11:00–12:00)." in response.content.decode()
+    assert (
+        "Jaco Dagevos staat op dat moment al in de sessie “Keynote” (11:00–12:00)."
+        in response.content.decode()
+    )
     assert not other.speaker_roles.exists()

@@ -21,7 +21,18 @@ def load_demo() -> str:
 def counts():
     return [
         model.objects.count()
-        for model in (Organisation, Pillar, ThemeGroup, Speaker, Event, Session, SessionSpeaker, Material, Recap, User)
+        for model in (
+            Organisation,
+            Pillar,
+            ThemeGroup,
+            Speaker,
+            Event,
+            Session,
+            SessionSpeaker,
+            Material,
+            Recap,
+            User,
+        )
     ]
 
 
@@ -37,7 +48,11 @@ def test_demo_has_the_deventer_day_as_the_article_describes(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     load_demo()
     deventer = Event.objects.get(slug="ambtelijke-netwerkdag-deventer-2024")
-    assert (deventer.kind, deventer.date, deventer.host_city.name) == ("ambtelijk", datetime.date(2024, 4, 24), "Deventer")
+    assert (deventer.kind, deventer.date, deventer.host_city.name) == (
+        "ambtelijk",
+        datetime.date(2024, 4, 24),
+        "Deventer",
+    )
     assert "ter illustratie" in deventer.introduction
 
     keynote = deventer.sessions.get(slug="keynote-migratie")
@@ -55,9 +70,15 @@ def test_demo_has_the_deventer_day_as_the_article_describes(settings, tmp_path):
     ]
     assert sorted(joint.pillars.values_list("name", flat=True)) == ["Fysieke pijler", "Sociale pijler"]
     both_pillars = deventer.sessions.get(slug="energie-ruimte-woon-werkbalans")
-    assert sorted(both_pillars.pillars.values_list("slug", flat=True)) == ["fysieke-pijler", "pijler-economie-en-werk"]
+    assert sorted(both_pillars.pillars.values_list("slug", flat=True)) == [
+        "fysieke-pijler",
+        "pijler-economie-en-werk",
+    ]
     tours = deventer.sessions.filter(kind=Session.Kind.TOUR).order_by("slug")
-    assert [t.title for t in tours] == ["Rondwandeling: de aanpak van de binnenstad", "Rondwandeling: campus De Kien"]
+    assert [t.title for t in tours] == [
+        "Rondwandeling: de aanpak van de binnenstad",
+        "Rondwandeling: campus De Kien",
+    ]
 
     named = {
         "Jan Peter Wassens": "Deventer",

@@ -9,7 +9,14 @@ from g40events import clock
 from g40events.models import Event, RegistrationState, Status
 from g40events.text import render_markdown
 from sessions.models import Material, Session, SessionSpeaker
-from tests.factories import make_event, make_material, make_organisation, make_recap, make_session, make_speaker
+from tests.factories import (
+    make_event,
+    make_material,
+    make_organisation,
+    make_recap,
+    make_session,
+    make_speaker,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +96,11 @@ def test_session_must_end_after_it_starts():
 def test_session_outside_the_event_day_is_refused():
     event = make_event(start_time=datetime.time(9, 30), end_time=datetime.time(16, 30))
     session = Session(
-        event=event, title="Te laat", slug="te-laat", start_time=datetime.time(16, 0), end_time=datetime.time(17, 0)
+        event=event,
+        title="Te laat",
+        slug="te-laat",
+        start_time=datetime.time(16, 0),
+        end_time=datetime.time(17, 0),
     )
     with pytest.raises(ValidationError) as error:
         session.full_clean()
@@ -117,7 +128,10 @@ def test_speaker_cannot_be_in_two_overlapping_sessions_of_one_event():
     first = make_session(title="Keynote", start_time=datetime.time(10, 0), end_time=datetime.time(11, 0))
     SessionSpeaker.objects.create(session=first, speaker=speaker)
     second = make_session(
-        title="Migratie en economie", event=first.event, start_time=datetime.time(10, 30), end_time=datetime.time(11, 30)
+        title="Migratie en economie",
+        event=first.event,
+        start_time=datetime.time(10, 30),
+        end_time=datetime.time(11, 30),
     )
     role = SessionSpeaker(session=second, speaker=speaker)
     with pytest.raises(ValidationError) as error:

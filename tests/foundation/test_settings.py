@@ -22,7 +22,9 @@ print(json.dumps({
 
 
 def settings_under(**env) -> dict:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "EMAIL_URL", "CACHE_URL", "DEBUG"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "EMAIL_URL", "CACHE_URL", "DEBUG"}
+    }
     clean.update({"DJANGO_SETTINGS_MODULE": "g40events.settings", "SECRET_KEY": "x" * 50, **env})
     result = subprocess.run(
         [sys.executable, "-c", PRINT], cwd=ROOT, env=clean, capture_output=True, text=True, check=False
@@ -55,21 +57,32 @@ def test_settings_read_email_url():
 
 
 def test_settings_read_cache_url():
-    assert settings_under(CACHE_URL="redis://127.0.0.1:6379/1")["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert (
+        settings_under(CACHE_URL="redis://127.0.0.1:6379/1")["cache"]
+        == "django.core.cache.backends.redis.RedisCache"
+    )
 
 
 def test_settings_refuse_to_start_without_secret_key_in_production():
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     env["DJANGO_SETTINGS_MODULE"] = "g40events.settings"
     result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
 
 
 def test_settings_pass_the_deployment_checks_in_production():
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "HTTPS", "STATIC_MANIFEST", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "HTTPS", "STATIC_MANIFEST", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "g40events.settings",
