@@ -1,2 +1,0 @@
-def test_settings_load(settings):
-    assert settings.LANGUAGE_CODE == "nl"
