@@ -1,10 +1,24 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from django.views.static import serve
 
+from g40events import views
+
 # The public pages of the event domain (home, netwerkdagen, pillars, theme groups, recaps).
-event_patterns = []
+event_patterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("netwerkdagen/", views.ArchiveView.as_view(), name="archive"),
+    path("netwerkdagen/<slug:slug>/", views.EventDetailView.as_view(), name="detail"),
+    path("pijlers/<slug:slug>/", views.PillarDetailView.as_view(), name="pillar"),
+    path("themagroepen/", views.ThemeGroupListView.as_view(), name="theme_groups"),
+    path("themagroepen/<slug:slug>/", views.ThemeGroupDetailView.as_view(), name="theme_group"),
+    path("terugblik/", views.RecapListView.as_view(), name="recaps"),
+    # Fixed paths under terugblik/ (the feed) must come before this one, which takes any slug.
+    path("terugblik/<slug:slug>/", views.RecapDetailView.as_view(), name="recap"),
+]
 
 urlpatterns = [
     path("", include((event_patterns, "events"))),
@@ -12,7 +26,9 @@ urlpatterns = [
     path("sprekers/", include("speakers.urls")),
     path("", include("registrations.urls")),
     path("beheer/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch sits on every public page. Without a CSRF token those pages can be
+    # cached and shared between visitors; forging it could only switch someone's language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
 ]
 
 if settings.SERVE_MEDIA:

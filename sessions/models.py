@@ -33,6 +33,13 @@ class SessionQuerySet(models.QuerySet):
             "materials",
         )
 
+    def for_pillar(self, pillar):
+        """Sessions of a pillar: tagged with it, or with one of its theme groups."""
+        return self.filter(
+            Q(pk__in=Session.objects.filter(pillars=pillar).values("pk"))
+            | Q(pk__in=Session.objects.filter(theme_groups__pillar=pillar).values("pk"))
+        )
+
     def taking_registrations(self):
         return self.filter(takes_registrations=True)
 

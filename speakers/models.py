@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -60,4 +62,6 @@ class Speaker(models.Model):
 
     @property
     def initial(self) -> str:
-        return (self.sort_name or self.name)[:1].upper()
+        """The letter the speaker files under in the A–Z list, without accents (Ö under O)."""
+        first = unicodedata.normalize("NFKD", (self.sort_name or self.name)[:1])[:1].upper()
+        return first if first.isalpha() else "#"

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from speakers import views
 
 app_name = "speakers"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.SpeakerListView.as_view(), name="list"),
+    path("<slug:slug>/", views.SpeakerDetailView.as_view(), name="detail"),
+]

@@ -1,0 +1,367 @@
+"""The public pages of the event domain: home, netwerkdagen, pillars, theme groups and recaps.
+
+Every page reads what it shows in a fixed number of queries, whatever the size of the programme.
+Drafts are 404 for the public; staff with the change permission preview them with a banner.
+"""
+
+import html
+import json
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, F, Prefetch, Q
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView
+
+from g40events import clock
+from g40events.models import Event, Pillar, Recap, Status, ThemeGroup
+from g40events.text import render_markdown
+from sessions.models import Session, SessionSpeaker
+
+# Characters that could end a <script> element or start an HTML comment inside it.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_for_script(data) -> str:
+    """JSON that is safe to place inside a <script> element (as Django's json_script does)."""
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))  # noqa: S308
+
+
+def plain_summary(markdown_text: str, length: int = 300) -> str:
+    """The first sentences of organiser-written Markdown as plain text, for meta tags."""
+    text = html.unescape(strip_tags(render_markdown(markdown_text)))
+    return Truncator(" ".join(text.split())).chars(length)
+
+
+def absolute_url(path: str) -> str:
+    """The address of a page as the outside world reaches it (not the Host header)."""
+    return f"{settings.SITE_URL}{path}"
+
+
+class PreviewMixin:
+    """Drafts are invisible to the public; staff with the change permission may preview them."""
+
+    preview_permission = ""
+
+    def can_preview(self) -> bool:
+        user = self.request.user
+        return user.is_staff and user.has_perm(self.preview_permission)
+
+
+@dataclass
+class TimeSlot:
+    """Sessions that overlap in time: parallel sessions, or a lunch with its walks."""
+
+    start: object
+    end: object
+    sessions: list = field(default_factory=list)
+
+    @property
+    def is_parallel(self) -> bool:
+        return len(self.sessions) > 1
+
+
+def group_in_time_slots(sessions) -> list[TimeSlot]:
+    """Group sessions (ordered by start time) into slots of overlapping sessions."""
+    slots: list[TimeSlot] = []
+    for session in sessions:
+        if slots and session.start_time < slots[-1].end:
+            slot = slots[-1]
+            slot.end = max(slot.end, session.end_time)
+        else:
+            slot = TimeSlot(start=session.start_time, end=session.end_time)
+            slots.append(slot)
+        slot.sessions.append(session)
+    return slots
+
+
+def session_is_for_everyone(session) -> bool:
+    return not session.pillars.all() and not session.theme_groups.all()
+
+
+def session_in_pillar(session, pillar) -> bool:
+    return any(p.pk == pillar.pk for p in session.pillars.all()) or any(
+        group.pillar_id == pillar.pk for group in session.theme_groups.all()
+    )
+
+
+def session_in_theme_group(session, theme_group) -> bool:
+    return any(group.pk == theme_group.pk for group in session.theme_groups.all())
+
+
+class ProgrammeFilter:
+    """The pillar and theme-group filter of a programme, from the query string.
+
+    Works on sessions already fetched with Session.objects.for_programme(), so that filtering
+    costs no queries. Sessions for everyone (opening, lunch) stay in a filtered programme.
+    """
+
+    def __init__(self, sessions, query):
+        self.sessions = sessions
+        pillars, theme_groups = {}, {}
+        for session in sessions:
+            for pillar in session.pillars.all():
+                pillars[pillar.pk] = pillar
+            for group in session.theme_groups.all():
+                theme_groups[group.pk] = group
+                if group.pillar is not None:
+                    pillars[group.pillar.pk] = group.pillar
+        self.pillars = sorted(pillars.values(), key=lambda p: (p.position, p.name))
+        self.theme_groups = sorted(theme_groups.values(), key=lambda g: g.name.casefold())
+        self.errors = []
+        self.pillar = self._choose(
+            query.get("pijler", ""),
+            self.pillars,
+            _("De gekozen pijler staat niet op het programma van deze netwerkdag."),
+        )
+        self.theme_group = self._choose(
+            query.get("themagroep", ""),
+            self.theme_groups,
+            _("De gekozen themagroep staat niet op het programma van deze netwerkdag."),
+        )
+
+    def _choose(self, slug, options, not_found_message):
+        slug = slug.strip()
+        if not slug:
+            return None
+        for option in options:
+            if option.slug == slug:
+                return option
+        self.errors.append(not_found_message)
+        return None
+
+    @property
+    def is_active(self) -> bool:
+        return self.pillar is not None or self.theme_group is not None
+
+    @property
+    def selected_sessions(self) -> list:
+        if not self.is_active:
+            return list(self.sessions)
+        selected = []
+        for session in self.sessions:
+            if session_is_for_everyone(session):
+                selected.append(session)
+                continue
+            if self.pillar is not None and not session_in_pillar(session, self.pillar):
+                continue
+            if self.theme_group is not None and not session_in_theme_group(session, self.theme_group):
+                continue
+            selected.append(session)
+        return selected
+
+
+def event_json_ld(event: Event, description: str) -> dict:
+    """schema.org Event data for search engines and other tools."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "startDate": event.starts_at.isoformat(),
+        "endDate": event.ends_at.isoformat(),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "url": absolute_url(event.get_absolute_url()),
+        "inLanguage": "nl",
+        "organizer": {
+            "@type": "Organization",
+            "name": "G40 stedennetwerk",
+            "url": "https://g40stedennetwerk.nl",
+        },
+    }
+    if description:
+        data["description"] = description
+    place = {"@type": "Place"}
+    if event.venue_name:
+        place["name"] = event.venue_name
+    elif event.host_city is not None:
+        place["name"] = event.host_city.name
+    address = {"@type": "PostalAddress", "addressCountry": "NL"}
+    if event.venue_address:
+        address["streetAddress"] = event.venue_address
+    if event.host_city is not None:
+        address["addressLocality"] = event.host_city.name
+    place["address"] = address
+    data["location"] = place
+    return data
+
+
+class HomeView(TemplateView):
+    """The announced netwerkdag, or else the next one; the latest recaps; ways into the site."""
+
+    template_name = "g40events/home.html"
+
+    def get_context_data(self, **kwargs):
+        upcoming = list(Event.objects.published().upcoming().select_related("host_city")[:6])
+        featured = (Event.objects.published().announced().upcoming().select_related("host_city").first()) or (
+            upcoming[0] if upcoming else None
+        )
+        return super().get_context_data(
+            featured=featured,
+            other_upcoming=[event for event in upcoming if event != featured][:4],
+            recaps=Recap.objects.published().select_related("event", "pillar")[:3],
+            pillars=Pillar.objects.all(),
+            **kwargs,
+        )
+
+
+class ArchiveView(ListView):
+    """All past netwerkdagen, newest first, with the upcoming ones apart."""
+
+    template_name = "g40events/archive.html"
+    context_object_name = "past_events"
+
+    def get_queryset(self):
+        return Event.objects.published().past().select_related("host_city")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            upcoming_events=Event.objects.published().upcoming().select_related("host_city"), **kwargs
+        )
+
+
+class EventDetailView(PreviewMixin, DetailView):
+    """A netwerkdag: introduction, practical details and the programme by time slot."""
+
+    template_name = "g40events/event_detail.html"
+    context_object_name = "event"
+    preview_permission = "g40events.change_event"
+
+    def get_queryset(self):
+        events = Event.objects.select_related("host_city")
+        return events if self.can_preview() else events.published()
+
+    def get_context_data(self, **kwargs):
+        event = self.object
+        sessions = list(
+            Session.objects.filter(event=event).for_programme().order_by("start_time", "end_time", "title")
+        )
+        programme_filter = ProgrammeFilter(sessions, self.request.GET)
+        selected = programme_filter.selected_sessions
+        description = plain_summary(event.introduction) or event.title
+        return super().get_context_data(
+            preview=not event.is_published,
+            slots=group_in_time_slots(selected),
+            session_count=len(sessions),
+            selected_count=len(selected),
+            programme_filter=programme_filter,
+            recaps=Recap.objects.published().filter(event=event).select_related("pillar"),
+            meta_description=description,
+            canonical_url=absolute_url(event.get_absolute_url()),
+            json_ld=json_for_script(event_json_ld(event, description)),
+            site_url=settings.SITE_URL,
+            **kwargs,
+        )
+
+
+def sessions_across_editions(sessions):
+    """Published sessions over all netwerkdagen, newest netwerkdag first, with what a list shows."""
+    return (
+        sessions.published()
+        .select_related("event__host_city")
+        .prefetch_related(
+            "theme_groups",
+            Prefetch(
+                "speaker_roles",
+                queryset=SessionSpeaker.objects.select_related("speaker__organisation").order_by(
+                    "position", "id"
+                ),
+            ),
+        )
+        .order_by("-event__date", "event_id", "start_time", "title")
+    )
+
+
+class PillarDetailView(DetailView):
+    """A pillar: its theme groups, its sessions over the editions and its recaps."""
+
+    template_name = "g40events/pillar_detail.html"
+    context_object_name = "pillar"
+    model = Pillar
+
+    def get_context_data(self, **kwargs):
+        pillar = self.object
+        return super().get_context_data(
+            theme_groups=list(pillar.theme_groups.all()),
+            sessions=sessions_across_editions(Session.objects.for_pillar(pillar)),
+            recaps=Recap.objects.published().filter(pillar=pillar).select_related("event"),
+            **kwargs,
+        )
+
+
+class ThemeGroupListView(ListView):
+    """All theme groups by pillar, with how many sessions each has held."""
+
+    template_name = "g40events/theme_group_list.html"
+    context_object_name = "theme_groups"
+
+    def get_queryset(self):
+        return (
+            ThemeGroup.objects.select_related("pillar")
+            .annotate(
+                session_count=Count(
+                    "sessions", filter=Q(sessions__event__status=Status.PUBLISHED), distinct=True
+                )
+            )
+            .order_by(F("pillar__position").asc(nulls_last=True), "pillar__name", "name")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(pillars=Pillar.objects.all(), **kwargs)
+
+
+class ThemeGroupDetailView(DetailView):
+    """A theme group and all its sessions over the editions: the continuity of its work."""
+
+    template_name = "g40events/theme_group_detail.html"
+    context_object_name = "theme_group"
+
+    def get_queryset(self):
+        return ThemeGroup.objects.select_related("pillar")
+
+    def get_context_data(self, **kwargs):
+        theme_group = self.object
+        return super().get_context_data(
+            sessions=sessions_across_editions(Session.objects.filter(theme_groups=theme_group)),
+            **kwargs,
+        )
+
+
+class RecapListView(ListView):
+    """Published recaps, newest first."""
+
+    template_name = "g40events/recap_list.html"
+    context_object_name = "recaps"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Recap.objects.published().select_related("event", "pillar")
+
+
+class RecapDetailView(PreviewMixin, DetailView):
+    template_name = "g40events/recap_detail.html"
+    context_object_name = "recap"
+    preview_permission = "g40events.change_recap"
+
+    def get_queryset(self):
+        if self.can_preview():
+            return Recap.objects.select_related("event", "pillar")
+        return Recap.objects.published().select_related("event", "pillar")
+
+    def get_context_data(self, **kwargs):
+        recap = self.object
+        is_public = (
+            recap.status == Status.PUBLISHED
+            and recap.published_at <= clock.now()
+            and recap.event.is_published
+        )
+        return super().get_context_data(
+            preview=not is_public,
+            other_recaps=Recap.objects.published().filter(event=recap.event).exclude(pk=recap.pk),
+            meta_description=recap.summary or plain_summary(recap.body),
+            canonical_url=absolute_url(recap.get_absolute_url()),
+            **kwargs,
+        )

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.views.generic import DetailView
+
+from g40events.views import PreviewMixin, absolute_url, plain_summary
+from sessions.models import Session
+
+
+class SessionDetailView(PreviewMixin, DetailView):
+    """One session: what, when, where, who, and the materials to download."""
+
+    template_name = "programme/session_detail.html"
+    context_object_name = "session"
+    preview_permission = "programme.change_session"
+
+    def get_queryset(self):
+        sessions = (
+            Session.objects.for_programme()
+            .select_related("event__host_city")
+            .filter(event__slug=self.kwargs["event_slug"])
+        )
+        return sessions if self.can_preview() else sessions.published()
+
+    def get_context_data(self, **kwargs):
+        session = self.object
+        return super().get_context_data(
+            event=session.event,
+            preview=not session.event.is_published,
+            meta_description=plain_summary(session.description) or session.title,
+            canonical_url=absolute_url(session.get_absolute_url()),
+            site_url=settings.SITE_URL,
+            **kwargs,
+        )

@@ -1,0 +1,71 @@
+import unicodedata
+from itertools import groupby
+
+from django.db.models import Prefetch
+from django.views.generic import DetailView, ListView
+
+from g40events.views import PreviewMixin, absolute_url, plain_summary
+from sessions.models import Session, SessionSpeaker
+from speakers.models import Speaker
+
+
+def sort_key(speaker: Speaker) -> str:
+    """Alphabetical as people expect it: ignore case and accents (Ö files under O)."""
+    name = unicodedata.normalize("NFKD", speaker.sort_name or speaker.name)
+    return "".join(char for char in name if not unicodedata.combining(char)).casefold()
+
+
+class SpeakerListView(ListView):
+    """Everyone who speaks at a published netwerkdag, A–Z by surname."""
+
+    template_name = "speakers/speaker_list.html"
+    context_object_name = "speakers"
+
+    def get_queryset(self):
+        return Speaker.objects.with_published_sessions().select_related("organisation")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        speakers = sorted(context["speakers"], key=sort_key)
+        context["letters"] = [
+            (letter, list(group)) for letter, group in groupby(speakers, key=lambda s: s.initial)
+        ]
+        return context
+
+
+class SpeakerDetailView(PreviewMixin, DetailView):
+    """A speaker and every session they took part in, over all netwerkdagen."""
+
+    template_name = "speakers/speaker_detail.html"
+    context_object_name = "speaker"
+    preview_permission = "speakers.change_speaker"
+
+    def get_queryset(self):
+        speakers = Speaker.objects.select_related("organisation")
+        return speakers if self.can_preview() else speakers.with_published_sessions()
+
+    def get_context_data(self, **kwargs):
+        speaker = self.object
+        sessions = list(
+            Session.objects.published()
+            .filter(speaker_roles__speaker=speaker)
+            .select_related("event__host_city")
+            .prefetch_related(
+                "pillars",
+                "theme_groups",
+                Prefetch(
+                    "speaker_roles",
+                    queryset=SessionSpeaker.objects.select_related("speaker__organisation").order_by(
+                        "position", "id"
+                    ),
+                ),
+            )
+            .order_by("-event__date", "event_id", "start_time", "title")
+        )
+        return super().get_context_data(
+            sessions=sessions,
+            preview=not sessions,
+            meta_description=plain_summary(speaker.bio) or speaker.name,
+            canonical_url=absolute_url(speaker.get_absolute_url()),
+            **kwargs,
+        )
