@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 
 from g40events.models import Event, Organisation, Pillar, Recap, ThemeGroup
 from g40events.services import duplicate_event
+from g40events.widgets import TIME_FIELD
 from sessions.models import Session
 
 admin.site.site_header = _("G40 netwerkdagen — beheer")
@@ -57,6 +58,7 @@ class ThemeGroupAdmin(admin.ModelAdmin):
 
 class SessionInline(admin.TabularInline):
     model = Session
+    formfield_overrides = TIME_FIELD
     fields = ["start_time", "end_time", "title", "kind", "location", "takes_registrations", "capacity"]
     ordering = ["start_time", "end_time", "title"]
     extra = 0
@@ -86,8 +88,9 @@ class DuplicateEventForm(forms.Form):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    formfield_overrides = TIME_FIELD
     list_display = ["title", "date", "kind", "host_city", "status", "is_announced", "session_count"]
-    list_filter = ["kind", "status", "is_announced", "host_city"]
+    list_filter = ["kind", "status", "is_announced", ("host_city", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["host_city"]
     search_fields = ["title", "venue_name", "host_city__name"]
     date_hierarchy = "date"

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from g40events.widgets import TIME_FIELD
 from sessions.models import Material, Session, SessionSpeaker
 
 
@@ -19,6 +20,7 @@ class MaterialInline(admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
+    formfield_overrides = TIME_FIELD
     list_display = ["title", "event", "start_time", "end_time", "kind", "location", "takes_registrations", "capacity"]
     list_filter = ["event", "kind", "pillars", "theme_groups", "takes_registrations"]
     list_select_related = ["event"]
