@@ -10,6 +10,8 @@ from django.utils.translation import ngettext
 from g40events.models import Event, Organisation, Pillar, Recap, ThemeGroup
 from g40events.services import duplicate_event
 from g40events.widgets import TIME_FIELD
+from registrations.services import fill_from_waiting_list
+from sessions.admin import PlaceCountsMixin, with_place_counts
 from sessions.models import Session
 
 admin.site.site_header = _("G40 netwerkdagen — beheer")
@@ -56,10 +58,22 @@ class ThemeGroupAdmin(admin.ModelAdmin):
         return obj.session_total
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(PlaceCountsMixin, admin.TabularInline):
     model = Session
     formfield_overrides = TIME_FIELD
-    fields = ["start_time", "end_time", "title", "kind", "location", "takes_registrations", "capacity"]
+    fields = [
+        "start_time",
+        "end_time",
+        "title",
+        "kind",
+        "location",
+        "takes_registrations",
+        "capacity",
+        "taken_column",
+        "waiting_column",
+        "participants_link",
+    ]
+    readonly_fields = ["taken_column", "waiting_column", "participants_link"]
     ordering = ["start_time", "end_time", "title"]
     extra = 0
     show_change_link = True
@@ -67,6 +81,9 @@ class SessionInline(admin.TabularInline):
 
     def get_fields(self, request, obj=None):
         return [*self.fields, "slug"]
+
+    def get_queryset(self, request):
+        return with_place_counts(super().get_queryset(request))
 
 
 class RecapInline(admin.TabularInline):
@@ -77,7 +94,9 @@ class RecapInline(admin.TabularInline):
 
 
 class DuplicateEventForm(forms.Form):
-    date = forms.DateField(label=_("Datum van de nieuwe editie"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Datum van de nieuwe editie"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     host_city = forms.ModelChoiceField(
         label=_("Gastgemeente"), queryset=Organisation.objects.filter(kind=Organisation.Kind.G40_CITY)
     )
@@ -101,7 +120,10 @@ class EventAdmin(admin.ModelAdmin):
     actions = ["duplicate_as_next_edition"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "is_announced"]}),
-        (_("Datum en plaats"), {"fields": ["date", ("start_time", "end_time"), "host_city", "venue_name", "venue_address"]}),
+        (
+            _("Datum en plaats"),
+            {"fields": ["date", ("start_time", "end_time"), "host_city", "venue_name", "venue_address"]},
+        ),
         (_("Tekst"), {"fields": ["introduction"]}),
         (
             _("Aanmelding"),
@@ -123,6 +145,14 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(description=_("sessies"), ordering="session_total")
     def session_count(self, obj):
         return obj.session_total
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # Sessions whose capacity went up give the new places to their waiting lists.
+        if formset.model is Session:
+            for session in (f.instance for f in formset.forms if f.instance.pk):
+                if session.takes_registrations:
+                    fill_from_waiting_list(session=session)
 
     @admin.action(description=_("Dupliceren als volgende editie (programma zonder sprekers)"))
     def duplicate_as_next_edition(self, request, queryset):

@@ -5,6 +5,7 @@ ALLOWED_HOSTS, DATABASE_URL, EMAIL_URL, CACHE_URL.
 """
 
 import datetime
+import os
 from pathlib import Path
 
 import environ
@@ -98,6 +99,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    # Tests use a file, not SQLite's shared in-memory database: the concurrency tests open one
+    # connection per thread, and shared-cache memory databases fail fast instead of waiting for locks.
+    # One file per test process, so that test runs side by side do not share it.
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", env.str("SQLITE_TEST_NAME", default=f"/tmp/g40events-test-{os.getpid()}.sqlite3")
+    )
 else:
     # A new PostgreSQL connection costs about 7 ms: keep connections between requests.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
@@ -150,6 +157,18 @@ EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="G40 netwerkdagen <netwerkdag@g40steden.nl>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds to wait for the mail server: a server that hangs must not hold up a sign-up for long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# Registrations (see registrations/services.py).
+# Sign-up POSTs per client address and window in seconds, counted in the shared cache. Generous:
+# colleagues from one city hall arrive from one NAT address.
+_limit, _window = env.str("REGISTRATION_RATE_LIMIT", default="60/600").split("/")
+REGISTRATION_RATE_LIMIT = (int(_limit), int(_window))
+# How long a sign-up waits for a busy session's lock on PostgreSQL before "probeer het zo nog eens".
+REGISTRATION_LOCK_TIMEOUT = env.str("REGISTRATION_LOCK_TIMEOUT", default="5s")
+# Registrations are anonymised this many days after their netwerkdag (manage.py anonymise_registrations).
+REGISTRATION_ANONYMISE_AFTER_DAYS = env.int("REGISTRATION_ANONYMISE_AFTER_DAYS", default=90)
 
 LOGIN_URL = "admin:login"
 

@@ -1,0 +1,228 @@
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from g40events import clock
+from g40events.models import Event, Organisation
+from sessions.models import Session
+
+MANAGE_TOKEN_SALT = "registrations.manage"
+
+
+def new_manage_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Registration.Status.ACTIVE)
+
+    def for_email(self, email: str):
+        return self.filter(email_normalised=normalise_email(email))
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Aangemeld")
+        CANCELLED = "cancelled", _("Afgemeld")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("netwerkdag"), on_delete=models.PROTECT, related_name="registrations"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    name = models.CharField(_("naam"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mailadres"), max_length=254, blank=True)
+    email_normalised = models.CharField(
+        _("e-mailadres (kleine letters)"), max_length=254, blank=True, editable=False
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+    )
+    organisation_name = models.CharField(
+        _("andere organisatie"),
+        max_length=200,
+        blank=True,
+        help_text=_("Als de organisatie niet in de lijst staat."),
+    )
+    job_title = models.CharField(_("functie"), max_length=200, blank=True)
+    dietary_needs = models.TextField(_("dieetwensen"), max_length=500, blank=True)
+    accessibility_needs = models.TextField(_("toegankelijkheidswensen"), max_length=500, blank=True)
+    consented_at = models.DateTimeField(_("akkoord met privacyverklaring op"), null=True, blank=True)
+    manage_key = models.CharField(max_length=64, unique=True, default=new_manage_key, editable=False)
+    submission_key = models.CharField(max_length=64, blank=True, editable=False)
+    language = models.CharField(_("taal"), max_length=10, default="nl", editable=False)
+    created_at = models.DateTimeField(_("aangemeld op"), default=clock.now, editable=False)
+    updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
+    cancelled_at = models.DateTimeField(_("afgemeld op"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "created_at", "id"]
+        verbose_name = _("aanmelding")
+        verbose_name_plural = _("aanmeldingen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "email_normalised"],
+                condition=Q(status="active") & ~Q(email_normalised=""),
+                name="one_active_registration_per_email",
+                violation_error_message=_("Dit e-mailadres is al aangemeld voor deze netwerkdag."),
+            ),
+        ]
+
+    def __str__(self):
+        if self.anonymised_at:
+            return _("Geanonimiseerde aanmelding %(id)s") % {"id": self.pk}
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Keeps the column the uniqueness check uses in step with the address; no side effects.
+        self.email_normalised = normalise_email(self.email)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("registrations:manage", kwargs={"token": self.manage_token})
+
+    @property
+    def manage_token(self) -> str:
+        """The personal, signed token of the manage link: unguessable without SECRET_KEY."""
+        return signing.Signer(salt=MANAGE_TOKEN_SALT, sep=".").sign(self.manage_key)
+
+    @property
+    def manage_url(self) -> str:
+        return settings.SITE_URL + self.get_absolute_url()
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def organisation_display(self) -> str:
+        return self.organisation.name if self.organisation_id else self.organisation_name
+
+    @classmethod
+    def key_from_token(cls, token: str) -> str | None:
+        try:
+            return signing.Signer(salt=MANAGE_TOKEN_SALT, sep=".").unsign(token)
+        except signing.BadSignature:
+            return None
+
+
+class PlaceQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=Place.Status.CONFIRMED)
+
+    def waiting(self):
+        return self.filter(status=Place.Status.WAITING)
+
+    def waiting_list(self):
+        """The waiting places in order of arrival: the first is promoted first."""
+        return self.waiting().order_by("waiting_since", "id")
+
+
+class Place(models.Model):
+    """A registrant's choice of one session: a confirmed place, or a place on its waiting list."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Bevestigd")
+        WAITING = "waiting", _("Wachtlijst")
+
+    registration = models.ForeignKey(
+        Registration, verbose_name=_("aanmelding"), on_delete=models.CASCADE, related_name="places"
+    )
+    session = models.ForeignKey(
+        Session, verbose_name=_("sessie"), on_delete=models.PROTECT, related_name="places"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    waiting_since = models.DateTimeField(_("op de wachtlijst sinds"), null=True, blank=True)
+    created_at = models.DateTimeField(_("gekozen op"), default=clock.now, editable=False)
+    confirmed_at = models.DateTimeField(_("bevestigd op"), null=True, blank=True)
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session__start_time", "session__title", "id"]
+        verbose_name = _("plaats")
+        verbose_name_plural = _("plaatsen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "session"],
+                name="one_place_per_session",
+                violation_error_message=_("Deze aanmelding heeft al een plaats in deze sessie."),
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "status"], name="place_session_status")]
+
+    def __str__(self):
+        return f"{self.session} ({self.get_status_display()})"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+
+class EmailLog(models.Model):
+    """One e-mail to a registrant: written in the same transaction as the change it reports.
+
+    A message is rendered when it is sent, so "opnieuw verzenden" sends the registration as it is now.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("Bevestiging van aanmelding")
+        ALREADY_REGISTERED = "already_registered", _("Al aangemeld (link opnieuw)")
+        PROMOTION = "promotion", _("Van de wachtlijst geplaatst")
+        CHANGE = "change", _("Wijziging bevestigd")
+        CANCELLATION = "cancellation", _("Afmelding bevestigd")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Nog te verzenden")
+        SENT = "sent", _("Verzonden")
+        FAILED = "failed", _("Mislukt")
+
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("aanmelding"),
+        on_delete=models.CASCADE,
+        related_name="emails",
+    )
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("sessie"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Bij een plaatsing van de wachtlijst: de sessie."),
+    )
+    kind = models.CharField(_("soort"), max_length=30, choices=Kind.choices)
+    recipient = models.CharField(_("aan"), max_length=254, blank=True)
+    subject = models.CharField(_("onderwerp"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(_("foutmelding"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    created_at = models.DateTimeField(_("aangemaakt op"), default=clock.now, editable=False)
+    sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        indexes = [models.Index(fields=["status"], name="emaillog_status")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient}"

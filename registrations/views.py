@@ -1,24 +1,233 @@
-from django.shortcuts import get_object_or_404
-from django.views.generic import TemplateView
+import logging
+import secrets
+import time
+from email.utils import parseaddr
 
-from g40events.models import Event
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, TemplateView
+
+from g40events.models import Event, RegistrationState
+from registrations import services
+from registrations.forms import CancelForm, ChangeSessionsForm, RegistrationForm
+from registrations.models import Registration
+
+logger = logging.getLogger(__name__)
 
 
-class RegisterView(TemplateView):
-    """Sign-up for a netwerkdag (early version: shows the netwerkdag; the form follows)."""
+def over_rate_limit(request) -> bool:
+    """Count a sign-up POST from the client's address in the shared cache; True past the limit.
 
-    template_name = "registrations/register.html"
+    A cache that is down lets the sign-up through: losing a registration is worse than a robot.
+    """
+    limit, window = settings.REGISTRATION_RATE_LIMIT
+    address = request.META.get("REMOTE_ADDR", "")
+    key = f"registrations:signups:{address}:{int(time.time() // window)}"
+    try:
+        cache.add(key, 0, timeout=window)
+        count = cache.incr(key)
+    except ValueError:  # the counter expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    except Exception:
+        logger.exception("Rate limit cache unavailable; letting the sign-up through")
+        return False
+    return count > limit
+
+
+def unavailable_reason(event: Event) -> str | None:
+    """Why the form is not shown, in words for the visitor; None when sign-up is open."""
+    state = event.registration_state()
+    if event.is_past:
+        return _("Deze netwerkdag is voorbij. Aanmelden kan niet meer.")
+    if state == RegistrationState.NONE:
+        return _("Voor deze netwerkdag kun je je (nog) niet via deze site aanmelden.")
+    if state == RegistrationState.NOT_YET_OPEN:
+        opens = event.registration_opens_at
+        return _("Aanmelden kan vanaf %(date)s.") % {"date": _format_moment(opens)}
+    if state == RegistrationState.CLOSED:
+        return _("De aanmelding voor deze netwerkdag is gesloten.")
+    if services.is_full(event):
+        return _("Deze netwerkdag is vol: alle plaatsen zijn vergeven.")
+    return None
+
+
+def _format_moment(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "j F Y, H:i")
+
+
+class EventMixin:
+    def dispatch(self, request, *args, **kwargs):
+        self.event = get_object_or_404(
+            Event.objects.published().select_related("host_city"), slug=kwargs["slug"]
+        )
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        event = get_object_or_404(Event.objects.published(), slug=self.kwargs["slug"])
-        return super().get_context_data(event=event, **kwargs)
+        return super().get_context_data(event=self.event, **kwargs)
+
+
+class RegisterView(EventMixin, FormView):
+    """The sign-up form of a netwerkdag; a clear message instead of the form when it is not open."""
+
+    template_name = "registrations/register.html"
+    form_class = RegistrationForm
+
+    def get(self, request, *args, **kwargs):
+        if reason := unavailable_reason(self.event):
+            return self.unavailable(reason)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if reason := unavailable_reason(self.event):
+            return self.unavailable(reason)
+        form = self.get_form()
+        if over_rate_limit(request):
+            form.is_valid()
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form,
+                    problem=_(
+                        "Er komen nu heel veel aanmeldingen binnen vanaf jouw netwerk. Probeer het over een "
+                        "paar minuten nog eens; wat je invulde staat er nog."
+                    ),
+                ),
+                status=429,
+            )
+        if form.is_robot:
+            logger.info("Sign-up honeypot filled in from %s; nothing stored", request.META.get("REMOTE_ADDR"))
+            return redirect(self.get_success_url())
+        if form.is_valid():
+            return self.form_valid(form)
+        return self.form_invalid(form)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["event"] = self.event
+        return kwargs
+
+    def get_initial(self):
+        return {"submission": secrets.token_urlsafe(24)}
+
+    def form_valid(self, form):
+        try:
+            services.register(
+                event=self.event,
+                person=form.person(language=get_language() or "nl"),
+                session_ids=form.chosen_session_ids(),
+                submission_key=form.cleaned_data.get("submission", ""),
+            )
+        except (services.RegistrationClosed, services.EventFull) as error:
+            return self.unavailable(error.message)
+        except services.InvalidChoice as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        except services.TryAgainLater as error:
+            response = self.render_to_response(
+                self.get_context_data(form=form, problem=error.message), status=503
+            )
+            response["Retry-After"] = "5"
+            return response
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse("registrations:thanks", kwargs={"slug": self.event.slug})
+
+    def unavailable(self, reason):
+        return TemplateResponse(
+            self.request, "registrations/unavailable.html", {"event": self.event, "reason": reason}
+        )
+
+
+class ThanksView(EventMixin, TemplateView):
+    """The same answer for every sign-up, so that it never tells whether an address was registered."""
+
+    template_name = "registrations/thanks.html"
 
 
 class ManageView(TemplateView):
-    """A registrant's own page behind the manage link (early version)."""
+    """A registrant's own page behind the personal link: see, change the sessions, or cancel."""
 
     template_name = "registrations/manage.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        key = Registration.key_from_token(kwargs["token"])
+        self.registration = None
+        if key is not None:
+            self.registration = (
+                Registration.objects.select_related("event__host_city", "organisation")
+                .filter(manage_key=key, anonymised_at__isnull=True)
+                .first()
+            )
+        if self.registration is None:
+            response = TemplateResponse(request, "registrations/bad_link.html", status=404)
+        else:
+            response = super().dispatch(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    def get_context_data(self, **kwargs):
+        registration = self.registration
+        context = super().get_context_data(**kwargs)
+        context.update(
+            registration=registration,
+            event=registration.event,
+            places=registration.places.select_related("session").order_by(
+                "session__start_time", "session__title"
+            ),
+            can_change=services.can_change(registration),
+            can_cancel=services.can_cancel(registration),
+        )
+        if context["can_change"]:
+            context.setdefault("change_form", ChangeSessionsForm(registration=registration))
+        if context["can_cancel"]:
+            context.setdefault("cancel_form", CancelForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        registration = self.registration
+        action = request.POST.get("action")
+        if action == "change" and services.can_change(registration):
+            form = ChangeSessionsForm(request.POST, registration=registration)
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(change_form=form), status=400)
+            try:
+                services.change_sessions(registration=registration, session_ids=form.chosen_session_ids())
+            except services.RegistrationError as error:
+                form.add_error(None, error.message)
+                return self.render_to_response(self.get_context_data(change_form=form), status=409)
+            messages.success(request, _("Je keuzes zijn opgeslagen. We hebben je een bevestiging gemaild."))
+        elif action == "cancel" and services.can_cancel(registration):
+            form = CancelForm(request.POST)
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(cancel_form=form), status=400)
+            try:
+                services.cancel(registration=registration)
+            except services.RegistrationError as error:
+                form.add_error(None, error.message)
+                return self.render_to_response(self.get_context_data(cancel_form=form), status=409)
+            messages.success(request, _("Je bent afgemeld. We hebben je een bevestiging gemaild."))
+        else:
+            messages.warning(request, _("Dat kan op dit moment niet meer."))
+        return redirect(request.path)
+
+
+def privacy_contact() -> str:
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
 
 class PrivacyView(TemplateView):
     template_name = "registrations/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            anonymise_days=settings.REGISTRATION_ANONYMISE_AFTER_DAYS, contact=privacy_contact(), **kwargs
+        )

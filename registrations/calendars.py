@@ -1,0 +1,28 @@
+"""The personal calendar file attached to a confirmation: the netwerkdag and the person's sessions.
+
+Built from the site's own builders in g40events.calendars, so that its entries carry the same UIDs
+as the public .ics files: a calendar that holds both shows each item once.
+"""
+
+from django.utils.translation import gettext as _
+
+from g40events import calendars
+from registrations.models import Place, Registration
+
+
+def personal_calendar(registration: Registration) -> bytes:
+    """An iCalendar file with the day and the sessions in which the person holds a confirmed place."""
+    event = registration.event
+    day = calendars.event_vevent(event)
+    description = str(day.get("description", ""))
+    day.pop("description", None)
+    personal = _("Je aanmelding bekijken, wijzigen of afmelden: %(url)s") % {"url": registration.manage_url}
+    day.add("description", "\n\n".join(part for part in [description, personal] if part))
+    places = (
+        registration.places.filter(status=Place.Status.CONFIRMED)
+        .select_related("session__event__host_city")
+        .prefetch_related("session__speaker_roles__speaker__organisation")
+        .order_by("session__start_time", "session__title")
+    )
+    sessions = [calendars.session_vevent(place.session) for place in places]
+    return calendars.calendar(day, *sessions, name=event.title).to_ical()

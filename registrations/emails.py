@@ -1,0 +1,158 @@
+"""E-mails to registrants: queued in the transaction of the change, sent after it commits.
+
+Every message is an EmailLog row first. If the mail server is down the registration stands, the row
+says "mislukt" with the error, organisers see it in the admin and send it again from there (or the
+`send_pending_emails` command does, from cron). Messages are rendered when sent, in the language the
+person signed up in, as plain text with an HTML alternative.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from g40events import clock
+from registrations.calendars import personal_calendar
+from registrations.models import EmailLog, Place, Registration
+
+logger = logging.getLogger(__name__)
+
+SUBJECTS = {
+    EmailLog.Kind.CONFIRMATION: lambda: _("Bevestiging van je aanmelding: %(event)s"),
+    EmailLog.Kind.ALREADY_REGISTERED: lambda: _("Je aanmelding voor %(event)s"),
+    EmailLog.Kind.PROMOTION: lambda: _("Er is plaats voor je: %(session)s"),
+    EmailLog.Kind.CHANGE: lambda: _("Je keuzes voor %(event)s zijn gewijzigd"),
+    EmailLog.Kind.CANCELLATION: lambda: _("Je bent afgemeld voor %(event)s"),
+}
+WITH_CALENDAR = {EmailLog.Kind.CONFIRMATION, EmailLog.Kind.PROMOTION, EmailLog.Kind.CHANGE}
+
+
+def queue(registration: Registration, kind: str, *, session=None) -> EmailLog:
+    """Record a message for the registration and send it once the surrounding transaction commits."""
+    log = EmailLog.objects.create(
+        registration=registration, kind=kind, session=session, recipient=registration.email
+    )
+    transaction.on_commit(lambda: send(log.pk))
+    return log
+
+
+def send(log_id: int) -> bool:
+    """Send one recorded message and record the result. Never raises: a failure is logged and kept."""
+    log = (
+        EmailLog.objects.select_related(
+            "registration__event__host_city", "registration__organisation", "session"
+        )
+        .filter(pk=log_id)
+        .first()
+    )
+    if log is None:
+        return False
+    return deliver(log)
+
+
+def deliver(log: EmailLog) -> bool:
+    attempts = log.attempts + 1
+    try:
+        message = build_message(log)
+        message.send()
+    except Exception as error:  # a mail server that is down must never lose the registration
+        logger.exception(
+            "E-mail %s (%s) for registration %s was not sent", log.pk, log.kind, log.registration_id
+        )
+        EmailLog.objects.filter(pk=log.pk).update(
+            status=EmailLog.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000], attempts=attempts
+        )
+        log.status, log.attempts = EmailLog.Status.FAILED, attempts
+        return False
+    sent_at = clock.now()
+    EmailLog.objects.filter(pk=log.pk).update(
+        status=EmailLog.Status.SENT,
+        error="",
+        attempts=attempts,
+        sent_at=sent_at,
+        subject=message.subject,
+        recipient=log.registration.email,
+    )
+    log.status, log.attempts, log.sent_at = EmailLog.Status.SENT, attempts, sent_at
+    return True
+
+
+def send_pending(*, include_failed: bool = True, limit: int = 500) -> tuple[int, int]:
+    """Send messages still waiting (and, by default, those that failed). Returns (sent, failed).
+
+    A pending message younger than a minute is left to the request that is about to send it.
+    """
+    due = Q(status=EmailLog.Status.PENDING, created_at__lt=clock.now() - datetime.timedelta(minutes=1))
+    if include_failed:
+        due |= Q(status=EmailLog.Status.FAILED)
+    sent = failed = 0
+    for log_id in (
+        EmailLog.objects.filter(due).order_by("created_at", "id").values_list("pk", flat=True)[:limit]
+    ):
+        if send(log_id):
+            sent += 1
+        else:
+            failed += 1
+    return sent, failed
+
+
+def _waiting_position(place: Place) -> int:
+    ahead = (
+        Place.objects.waiting()
+        .filter(session_id=place.session_id)
+        .filter(
+            Q(waiting_since__lt=place.waiting_since) | Q(waiting_since=place.waiting_since, pk__lt=place.pk)
+        )
+        .count()
+    )
+    return ahead + 1
+
+
+def _url(obj) -> str:
+    try:
+        return settings.SITE_URL + obj.get_absolute_url()
+    except NoReverseMatch:
+        return settings.SITE_URL
+
+
+def build_message(log: EmailLog) -> EmailMultiAlternatives:
+    registration = log.registration
+    if registration.anonymised_at or not registration.email:
+        raise ValueError("The registration has been anonymised: there is no address to send to.")
+    event = registration.event
+    with translation.override(registration.language or "nl"):
+        places = list(
+            registration.places.select_related("session").order_by("session__start_time", "session__title")
+        )
+        for place in places:
+            place.waiting_position = None if place.is_confirmed else _waiting_position(place)
+        context = {
+            "kind": log.kind,
+            "registration": registration,
+            "event": event,
+            "event_url": _url(event),
+            "places": places,
+            "confirmed": [p for p in places if p.is_confirmed],
+            "waiting": [p for p in places if not p.is_confirmed],
+            "session": log.session,
+            "manage_url": registration.manage_url,
+        }
+        subject = SUBJECTS[log.kind]() % {
+            "event": event.title,
+            "session": log.session.title if log.session else "",
+        }
+        context["subject"] = subject
+        text = render_to_string(f"registrations/emails/{log.kind}.txt", context)
+        html = render_to_string(f"registrations/emails/{log.kind}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[registration.email])
+    message.attach_alternative(html, "text/html")
+    if log.kind in WITH_CALENDAR and registration.is_active:
+        message.attach("netwerkdag.ics", personal_calendar(registration), "text/calendar")
+    return message

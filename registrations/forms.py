@@ -1,0 +1,225 @@
+from django import forms
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from g40events.models import Event, Organisation
+from registrations.models import Registration
+from registrations.services import PersonData, TimeSlot, signup_sessions, time_slots
+
+
+def _time(value) -> str:
+    return value.strftime("%H:%M")
+
+
+class SlotField(forms.ChoiceField):
+    """One radio group per parallel time slot: at most one session, or none."""
+
+    widget = forms.RadioSelect
+
+    def __init__(self, *, slot: TimeSlot, own_places: dict[int, str] | None = None, **kwargs):
+        own_places = own_places or {}
+        choices = [("", _("Geen sessie in dit tijdvak"))]
+        for session in slot.sessions:
+            parts = [session.title, f"{_time(session.start_time)}–{_time(session.end_time)}"]
+            if session.location:
+                parts.append(session.location)
+            label = " · ".join(parts)
+            own = own_places.get(session.pk)
+            if own == "confirmed":
+                label += " — " + str(_("je hebt hier een plaats"))
+            elif own == "waiting":
+                label += " — " + str(_("je staat op de wachtlijst"))
+            elif session.capacity is not None and session.taken >= session.capacity:
+                label += " — " + str(_("vol — op de wachtlijst"))
+            choices.append((str(session.pk), label))
+        if slot.is_tour:
+            legend = _("Rondwandeling, %(start)s–%(end)s")
+        else:
+            legend = _("Sessie van %(start)s tot %(end)s")
+        super().__init__(
+            choices=choices,
+            required=False,
+            label=legend % {"start": _time(slot.start), "end": _time(slot.end)},
+            error_messages={"invalid_choice": _("Deze sessie kun je niet (meer) kiezen. Kies een andere.")},
+            **kwargs,
+        )
+        self.slot = slot
+
+
+class SessionChoicesMixin:
+    """Adds one SlotField per time slot of the netwerkdag's sign-up sessions."""
+
+    def add_slot_fields(self, event: Event, own_places: dict[int, str] | None = None):
+        self.slots = time_slots(signup_sessions(event))
+        for slot in self.slots:
+            self.fields[slot.field_name] = SlotField(slot=slot, own_places=own_places)
+
+    @property
+    def slot_fields(self):
+        return [self[slot.field_name] for slot in self.slots]
+
+    def chosen_session_ids(self) -> list[int]:
+        return [
+            int(self.cleaned_data[slot.field_name])
+            for slot in self.slots
+            if self.cleaned_data.get(slot.field_name)
+        ]
+
+
+def _organisation_choices():
+    groups: dict[str, list[tuple[str, str]]] = {}
+    labels = dict(Organisation.Kind.choices)
+    for organisation in Organisation.objects.order_by("kind", "name").only("pk", "name", "kind"):
+        groups.setdefault(organisation.kind, []).append((str(organisation.pk), organisation.name))
+    ordered = [kind for kind in Organisation.Kind.values if kind in groups]
+    return [("", _("— Kies je organisatie —"))] + [(labels[kind], groups[kind]) for kind in ordered]
+
+
+class RegistrationForm(SessionChoicesMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Naam"),
+        max_length=200,
+        error_messages={"required": _("Vul je naam in.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        max_length=254,
+        help_text=_(
+            "Hierheen sturen we de bevestiging en een persoonlijke link om je aanmelding te wijzigen."
+        ),
+        error_messages={
+            "required": _("Vul je e-mailadres in."),
+            "invalid": _("Vul een geldig e-mailadres in, zoals naam@gemeente.nl."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    organisation = forms.ChoiceField(label=_("Organisatie"), required=False)
+    organisation_other = forms.CharField(
+        label=_("Andere organisatie"),
+        max_length=200,
+        required=False,
+        help_text=_("Staat je organisatie niet in de lijst? Typ dan hier de naam."),
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    job_title = forms.CharField(
+        label=_("Functie"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    dietary_needs = forms.CharField(
+        label=_("Dieetwensen"),
+        max_length=500,
+        required=False,
+        help_text=_("Bijvoorbeeld vegetarisch, veganistisch, glutenvrij of een allergie. Niet verplicht."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    accessibility_needs = forms.CharField(
+        label=_("Toegankelijkheid"),
+        max_length=500,
+        required=False,
+        help_text=_(
+            "Heb je iets nodig om goed mee te kunnen doen, zoals een rolstoelplek of een ringleiding? Niet verplicht."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    consent = forms.BooleanField(
+        label=_("Ik ga akkoord met het bewaren van mijn gegevens zoals beschreven in de privacyverklaring."),
+        error_messages={
+            "required": _(
+                "Vink dit aan om je aan te melden: zonder je gegevens kunnen we je niet inschrijven."
+            )
+        },
+    )
+    # The honeypot: hidden from people, filled in by form-filling robots.
+    contact_fax = forms.CharField(label=_("Laat dit veld leeg"), required=False, max_length=200)
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["organisation"].choices = _organisation_choices()
+        try:
+            privacy_url = reverse("registrations:privacy")
+        except NoReverseMatch:  # pragma: no cover - the URL is ours
+            privacy_url = ""
+        self.fields["consent"].help_text = format_html(
+            _('In de <a href="{url}">privacyverklaring</a> lees je wat we bewaren, waarom en hoe lang.'),
+            url=privacy_url,
+        )
+        self.fields["contact_fax"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        if not event.ask_dietary_needs:
+            del self.fields["dietary_needs"]
+        if not event.ask_accessibility_needs:
+            del self.fields["accessibility_needs"]
+        self.add_slot_fields(event)
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = cleaned.get("organisation")
+        other = " ".join(cleaned.get("organisation_other", "").split())
+        cleaned["organisation_other"] = other
+        if chosen and other:
+            self.add_error(
+                "organisation_other",
+                _("Kies een organisatie uit de lijst óf typ een andere naam, niet allebei."),
+            )
+        elif not chosen and not other and "organisation" not in self.errors:
+            self.add_error(
+                "organisation",
+                _("Kies je organisatie uit de lijst, of typ de naam bij ‘Andere organisatie’."),
+            )
+        return cleaned
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.data.get("contact_fax"))
+
+    def person(self, language: str = "nl") -> PersonData:
+        data = self.cleaned_data
+        organisation = None
+        if data.get("organisation"):
+            organisation = Organisation.objects.get(pk=data["organisation"])
+        elif data["organisation_other"]:
+            organisation = Organisation.objects.filter(name__iexact=data["organisation_other"]).first()
+        return PersonData(
+            name=data["name"],
+            email=data["email"],
+            organisation=organisation,
+            organisation_name="" if organisation else data["organisation_other"],
+            job_title=" ".join(data.get("job_title", "").split()),
+            dietary_needs=data.get("dietary_needs", "").strip(),
+            accessibility_needs=data.get("accessibility_needs", "").strip(),
+            language=language,
+        )
+
+    @property
+    def person_fields(self):
+        names = ["name", "email", "organisation", "organisation_other", "job_title"]
+        return [self[name] for name in names]
+
+    @property
+    def needs_fields(self):
+        return [self[name] for name in ["dietary_needs", "accessibility_needs"] if name in self.fields]
+
+
+class ChangeSessionsForm(SessionChoicesMixin, forms.Form):
+    def __init__(self, *args, registration: Registration, **kwargs):
+        super().__init__(*args, **kwargs)
+        own = {place.session_id: place.status for place in registration.places.all()}
+        self.add_slot_fields(registration.event, own_places=own)
+        for slot in self.slots:
+            current = next((str(s.pk) for s in slot.sessions if s.pk in own), "")
+            self.fields[slot.field_name].initial = current
+
+
+class CancelForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Ja, ik meld me af voor deze netwerkdag."),
+        error_messages={"required": _("Vink dit aan als je je echt wilt afmelden.")},
+    )

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from registrations.services import anonymise_registrations
+
+
+class Command(BaseCommand):
+    help = (
+        "Anonymise the registrations of netwerkdagen that were a number of days ago or longer "
+        "(settings.REGISTRATION_ANONYMISE_AFTER_DAYS). Meant for a daily cron job."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=None,
+            help=f"Days after the netwerkdag (default {settings.REGISTRATION_ANONYMISE_AFTER_DAYS}).",
+        )
+
+    def handle(self, *args, days=None, **options):
+        if days is not None and days < 0:
+            self.stderr.write("--days must be 0 or more.")
+            return
+        count = anonymise_registrations(after_days=days)
+        self.stdout.write(f"Anonymised {count} registration(s).")

@@ -1,0 +1,56 @@
+"""Small builders for registration tests: an event open for sign-up, and sign-ups through the service."""
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from registrations import services
+from tests.factories import make_event, make_session
+
+_counter = itertools.count(1)
+
+
+def open_event(**overrides):
+    """A published netwerkdag in 2030 whose registration opened yesterday."""
+    fields = {"registration_opens_at": timezone.now() - datetime.timedelta(days=1)}
+    fields.update(overrides)
+    return make_event(**fields)
+
+
+def signup_session(event, **overrides):
+    fields = {"event": event, "takes_registrations": True, "capacity": 10}
+    fields.update(overrides)
+    return make_session(**fields)
+
+
+def person(**overrides) -> services.PersonData:
+    n = next(_counter)
+    fields = {
+        "name": f"Deelnemer {n}",
+        "email": f"deelnemer{n}@gemeente.example",
+        "organisation_name": "Gemeente",
+    }
+    fields.update(overrides)
+    return services.PersonData(**fields)
+
+
+def sign_up(event, sessions=(), **person_overrides):
+    """Register one new person for the event and sessions; returns the Registration."""
+    result = services.register(
+        event=event, person=person(**person_overrides), session_ids=[s.pk for s in sessions]
+    )
+    return result.registration
+
+
+def statuses(session) -> dict[str, list[str]]:
+    """Names per place status in a session, in waiting-list order."""
+    from registrations.models import Place
+
+    places = (
+        Place.objects.filter(session=session).select_related("registration").order_by("waiting_since", "id")
+    )
+    result = {"confirmed": [], "waiting": []}
+    for place in places:
+        result[place.status].append(place.registration.name)
+    return result
