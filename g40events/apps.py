@@ -6,3 +6,8 @@ class G40EventsConfig(AppConfig):
     name = "g40events"
     verbose_name = _("Netwerkdagen")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from g40events import caching
+
+        caching.connect_signals()

@@ -1,23 +1,50 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from django.views.static import serve
 
-from g40events import views
+from g40events import exports, views
+from g40events.feeds import RecapFeed
+from g40events.sitemaps import (
+    EventSitemap,
+    PillarSitemap,
+    RecapSitemap,
+    StaticPagesSitemap,
+    ThemeGroupSitemap,
+)
+from sessions.sitemaps import SessionSitemap
+from speakers.sitemaps import SpeakerSitemap
+
+SITEMAPS = {
+    "pages": StaticPagesSitemap,
+    "netwerkdagen": EventSitemap,
+    "sessies": SessionSitemap,
+    "sprekers": SpeakerSitemap,
+    "pijlers": PillarSitemap,
+    "themagroepen": ThemeGroupSitemap,
+    "terugblik": RecapSitemap,
+}
 
 # The public pages of the event domain (home, netwerkdagen, pillars, theme groups, recaps).
 event_patterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("netwerkdagen/", views.ArchiveView.as_view(), name="archive"),
     path("netwerkdagen/<slug:slug>/", views.EventDetailView.as_view(), name="detail"),
+    path("netwerkdagen/<slug:slug>/agenda.ics", exports.event_ics, name="ics"),
+    path("netwerkdagen/<slug:slug>/programma.json", exports.schedule_json, name="schedule"),
     path("pijlers/<slug:slug>/", views.PillarDetailView.as_view(), name="pillar"),
     path("themagroepen/", views.ThemeGroupListView.as_view(), name="theme_groups"),
     path("themagroepen/<slug:slug>/", views.ThemeGroupDetailView.as_view(), name="theme_group"),
     path("terugblik/", views.RecapListView.as_view(), name="recaps"),
+    path("terugblik/feed/", RecapFeed(), name="recap_feed"),
     # Fixed paths under terugblik/ (the feed) must come before this one, which takes any slug.
     path("terugblik/<slug:slug>/", views.RecapDetailView.as_view(), name="recap"),
+    path("agenda.ics", exports.events_calendar, name="calendar"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("health/", exports.health, name="health"),
 ]
 
 urlpatterns = [

@@ -6,6 +6,14 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rolling back the database does not empty it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """A headless Debian Chromium driven by Playwright; skips where Chromium is missing, except in CI."""

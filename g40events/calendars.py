@@ -1,0 +1,194 @@
+"""iCalendar (RFC 5545) for netwerkdagen and sessions, built with the icalendar library.
+
+Plain functions, so that every .ics the site serves (a netwerkdag, a session, the feed of all
+netwerkdagen, a participant's personal agenda) is made the same way:
+
+    calendar(event_vevent(event), *[session_vevent(s) for s in sessions], name=event.title)
+
+Times are local wall-clock times in Europe/Amsterdam (DTSTART;TZID=Europe/Amsterdam) with the
+VTIMEZONE that describes them, so that a calendar shows 09:30 as 09:30 in any time zone setting.
+UIDs are stable (`event-<pk>@<host>`, `session-<pk>@<host>`): importing an updated file updates
+the entry instead of adding a second one.
+"""
+
+import datetime
+import html
+import re
+import zoneinfo
+from urllib.parse import urlsplit
+
+import icalendar
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from g40events.text import render_markdown
+
+TIME_ZONE = "Europe/Amsterdam"
+TZ = zoneinfo.ZoneInfo(TIME_ZONE)
+PRODID = "-//G40 stedennetwerk//g40events//NL"
+
+
+def site_host() -> str:
+    """The host of settings.SITE_URL, which makes UIDs unique to this site."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def absolute_url(path: str) -> str:
+    """An absolute URL on the canonical address of the site (settings.SITE_URL)."""
+    return settings.SITE_URL + path
+
+
+def plain_text(markdown_text: str) -> str:
+    """Organiser-written Markdown as plain text for calendars and feeds: paragraphs, no markup.
+
+    A link keeps its address in brackets, since a calendar note cannot be clicked everywhere.
+    """
+    # Markdown puts a newline between block tags; the tags themselves decide the spacing here.
+    rendered = re.sub(r">\s*\n\s*<", "><", str(render_markdown(markdown_text)))
+    rendered = re.sub(r'<a href="([^"]*)"[^>]*>(.*?)</a>', _link_as_text, rendered, flags=re.S)
+    rendered = re.sub(r"<li>", "- ", rendered)
+    rendered = re.sub(r"</(p|h[2-4]|blockquote|pre|table|ul|ol)>", "\n\n", rendered)
+    rendered = re.sub(r"<br\s*/?>|</li>|</tr>", "\n", rendered)
+    text = html.unescape(strip_tags(rendered))
+    lines = [line.strip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _link_as_text(match: re.Match) -> str:
+    href, label = html.unescape(match.group(1)), match.group(2)
+    return label if strip_tags(label) == href else f"{label} ({href})"
+
+
+def _local(date: datetime.date, time: datetime.time) -> datetime.datetime:
+    return datetime.datetime.combine(date, time, tzinfo=TZ)
+
+
+def _join(*parts: str) -> str:
+    return ", ".join(part for part in parts if part)
+
+
+def event_location(event) -> str:
+    """Venue name and address; the host city while the venue is not yet known."""
+    venue = _join(event.venue_name, event.venue_address)
+    if venue:
+        return venue
+    return event.host_city.name if event.host_city_id else ""
+
+
+def _vevent(*, uid, summary, starts, ends, location, description, url, updated_at):
+    vevent = icalendar.Event()
+    vevent.add("uid", uid)
+    # DTSTAMP is the revision of the entry, so that the same data always gives the same bytes
+    # (stable ETags) and a re-imported file counts as newer after an organiser's edit.
+    vevent.add("dtstamp", updated_at)
+    vevent.add("last-modified", updated_at)
+    vevent.add("dtstart", starts)
+    vevent.add("dtend", ends)
+    vevent.add("summary", summary)
+    if location:
+        vevent.add("location", location)
+    vevent.add("description", description)
+    vevent.add("url", url)
+    vevent.add("status", "CONFIRMED")
+    vevent.add("transp", "OPAQUE")
+    return vevent
+
+
+def event_vevent(event) -> icalendar.Event:
+    """A VEVENT for a netwerkdag. Uses event.host_city only when the venue is empty."""
+    url = absolute_url(event.get_absolute_url())
+    description = "\n\n".join(
+        part
+        for part in [plain_text(event.introduction), _("Programma en aanmelden: %(url)s") % {"url": url}]
+        if part
+    )
+    return _vevent(
+        uid=f"event-{event.pk}@{site_host()}",
+        summary=event.title,
+        starts=_local(event.date, event.start_time),
+        ends=_local(event.date, event.end_time),
+        location=event_location(event),
+        description=description,
+        url=url,
+        updated_at=event.updated_at,
+    )
+
+
+def session_vevent(session) -> icalendar.Event:
+    """A VEVENT for a session: room and venue as location, speakers in the description.
+
+    Reads session.event and session.speaker_roles (with their speaker and organisation): fetch
+    sessions with select_related("event") and
+    prefetch_related("speaker_roles__speaker__organisation") (SessionQuerySet.for_programme()
+    does both) to keep a calendar of many sessions at a fixed number of queries.
+    """
+    event = session.event
+    url = absolute_url(session.get_absolute_url())
+    speakers = [_speaker_with_organisation(role.speaker) for role in session.speaker_roles.all()]
+    parts = [
+        _("Met: %(speakers)s") % {"speakers": "; ".join(speakers)} if speakers else "",
+        plain_text(session.description),
+        _("Onderdeel van %(event)s.") % {"event": event.title},
+        _("Meer informatie: %(url)s") % {"url": url},
+    ]
+    return _vevent(
+        uid=f"session-{session.pk}@{site_host()}",
+        summary=session.title,
+        starts=_local(event.date, session.start_time),
+        ends=_local(event.date, session.end_time),
+        location=_join(session.location, event_location(event)),
+        description="\n\n".join(part for part in parts if part),
+        url=url,
+        updated_at=session.updated_at,
+    )
+
+
+def _speaker_with_organisation(speaker) -> str:
+    return f"{speaker.name} ({speaker.organisation.name})" if speaker.organisation_id else speaker.name
+
+
+def calendar(
+    *components: icalendar.Event, name: str, description: str = "", refresh: datetime.timedelta | None = None
+) -> icalendar.Calendar:
+    """A VCALENDAR holding the given components and the VTIMEZONE their times refer to.
+
+    `name` becomes X-WR-CALNAME (the name a subscribed calendar gets); `refresh` tells
+    subscribing clients how often to fetch the feed again.
+    """
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", TIME_ZONE)
+    if description:
+        cal.add("x-wr-caldesc", description)
+    if refresh is not None:
+        # icalendar does not know these two properties: give the value type explicitly.
+        cal.add("refresh-interval", icalendar.vDuration(refresh), parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", icalendar.vDuration(refresh))
+    dates = [component.decoded("dtstart").date() for component in components]
+    if dates:
+        # The VTIMEZONE from the tz database, covering only the years the calendar uses.
+        first, last = min(dates), max(dates)
+        cal.add_component(
+            icalendar.Timezone.from_tzid(
+                TIME_ZONE,
+                first_date=datetime.date(first.year, 1, 1),
+                last_date=datetime.date(last.year + 1, 1, 1),
+            )
+        )
+    for component in components:
+        cal.add_component(component)
+    return cal
+
+
+def ics_response(cal: icalendar.Calendar, *, filename: str, inline: bool = False) -> HttpResponse:
+    """The calendar as a text/calendar download (or inline, for a subscribed feed)."""
+    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
