@@ -287,7 +287,7 @@ class PillarDetailView(DetailView):
         return super().get_context_data(
             theme_groups=list(pillar.theme_groups.all()),
             sessions=sessions_across_editions(Session.objects.for_pillar(pillar)),
-            recaps=Recap.objects.published().filter(pillar=pillar).select_related("event"),
+            recaps=Recap.objects.published().filter(pillar=pillar).select_related("event", "pillar"),
             **kwargs,
         )
 
@@ -360,7 +360,12 @@ class RecapDetailView(PreviewMixin, DetailView):
         )
         return super().get_context_data(
             preview=not is_public,
-            other_recaps=Recap.objects.published().filter(event=recap.event).exclude(pk=recap.pk),
+            other_recaps=(
+                Recap.objects.published()
+                .filter(event=recap.event)
+                .exclude(pk=recap.pk)
+                .select_related("pillar")
+            ),
             meta_description=recap.summary or plain_summary(recap.body),
             canonical_url=absolute_url(recap.get_absolute_url()),
             **kwargs,
