@@ -15,7 +15,7 @@ import logging
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import CharField, Count, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext_lazy as _
@@ -281,22 +281,33 @@ def register(
         if existing is not None:
             emails.queue(existing, EmailLog.Kind.ALREADY_REGISTERED)
             return SignUp(existing, Outcome.ALREADY_REGISTERED)
-        registration = Registration.objects.create(
-            event=event,
-            name=person.name,
-            email=person.email.strip(),
-            organisation=person.organisation,
-            organisation_name="" if person.organisation else person.organisation_name,
-            job_title=person.job_title,
-            dietary_needs=person.dietary_needs if event.ask_dietary_needs else "",
-            accessibility_needs=person.accessibility_needs if event.ask_accessibility_needs else "",
-            consented_at=clock.now(),
-            submission_key=submission_key,
-            language=person.language,
-        )
+        try:
+            # The unique constraint backs up the check above, should anything ever bypass the lock.
+            with transaction.atomic():
+                registration = _create_registration(event, person, submission_key)
+        except IntegrityError:
+            existing = Registration.objects.active().get(event=event, email_normalised=email_normalised)
+            emails.queue(existing, EmailLog.Kind.ALREADY_REGISTERED)
+            return SignUp(existing, Outcome.ALREADY_REGISTERED)
         _take_places(registration, chosen)
         emails.queue(registration, EmailLog.Kind.CONFIRMATION)
     return SignUp(registration, Outcome.CREATED)
+
+
+def _create_registration(event: Event, person: PersonData, submission_key: str) -> Registration:
+    return Registration.objects.create(
+        event=event,
+        name=person.name,
+        email=person.email.strip(),
+        organisation=person.organisation,
+        organisation_name="" if person.organisation else person.organisation_name,
+        job_title=person.job_title,
+        dietary_needs=person.dietary_needs if event.ask_dietary_needs else "",
+        accessibility_needs=person.accessibility_needs if event.ask_accessibility_needs else "",
+        consented_at=clock.now(),
+        submission_key=submission_key,
+        language=person.language,
+    )
 
 
 def change_sessions(*, registration: Registration, session_ids: Sequence[int]) -> Registration:

@@ -44,13 +44,11 @@ def sign_up(event, sessions=(), **person_overrides):
 
 
 def statuses(session) -> dict[str, list[str]]:
-    """Names per place status in a session, in waiting-list order."""
+    """Names per place status in a session: confirmed by place id, waiting in waiting-list order."""
     from registrations.models import Place
 
-    places = (
-        Place.objects.filter(session=session).select_related("registration").order_by("waiting_since", "id")
-    )
-    result = {"confirmed": [], "waiting": []}
-    for place in places:
-        result[place.status].append(place.registration.name)
-    return result
+    places = Place.objects.filter(session=session).select_related("registration")
+    return {
+        "confirmed": [p.registration.name for p in places.confirmed().order_by("id")],
+        "waiting": [p.registration.name for p in places.waiting_list()],
+    }
