@@ -7,6 +7,8 @@ from g40events.models import Event, Organisation
 from registrations.models import Registration
 from registrations.services import PersonData, TimeSlot, signup_sessions, time_slots
 
+TOO_LONG = _("Gebruik hoogstens %(limit_value)d tekens (het zijn er nu %(show_value)d).")
+
 
 def _time(value) -> str:
     return value.strftime("%H:%M")
@@ -80,7 +82,7 @@ class RegistrationForm(SessionChoicesMixin, forms.Form):
     name = forms.CharField(
         label=_("Naam"),
         max_length=200,
-        error_messages={"required": _("Vul je naam in.")},
+        error_messages={"required": _("Vul je naam in."), "max_length": TOO_LONG},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
@@ -92,6 +94,7 @@ class RegistrationForm(SessionChoicesMixin, forms.Form):
         error_messages={
             "required": _("Vul je e-mailadres in."),
             "invalid": _("Vul een geldig e-mailadres in, zoals naam@gemeente.nl."),
+            "max_length": TOO_LONG,
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -100,6 +103,7 @@ class RegistrationForm(SessionChoicesMixin, forms.Form):
         label=_("Andere organisatie"),
         max_length=200,
         required=False,
+        error_messages={"max_length": TOO_LONG},
         help_text=_("Staat je organisatie niet in de lijst? Typ dan hier de naam."),
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
@@ -107,12 +111,14 @@ class RegistrationForm(SessionChoicesMixin, forms.Form):
         label=_("Functie"),
         max_length=200,
         required=False,
+        error_messages={"max_length": TOO_LONG},
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
     dietary_needs = forms.CharField(
         label=_("Dieetwensen"),
         max_length=500,
         required=False,
+        error_messages={"max_length": TOO_LONG},
         help_text=_("Bijvoorbeeld vegetarisch, veganistisch, glutenvrij of een allergie. Niet verplicht."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -120,6 +126,7 @@ class RegistrationForm(SessionChoicesMixin, forms.Form):
         label=_("Toegankelijkheid"),
         max_length=500,
         required=False,
+        error_messages={"max_length": TOO_LONG},
         help_text=_(
             "Heb je iets nodig om goed mee te kunnen doen, zoals een rolstoelplek of een ringleiding? Niet verplicht."
         ),
