@@ -148,6 +148,9 @@ class RegistrationForm(SessionChoicesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.event = event
         self.fields["organisation"].choices = _organisation_choices()
+        # One of the two is needed (see clean): neither is marked "niet verplicht".
+        self.fields["organisation"].show_optional = False
+        self.fields["organisation_other"].show_optional = False
         try:
             privacy_url = reverse("registrations:privacy")
         except NoReverseMatch:  # pragma: no cover - the URL is ours

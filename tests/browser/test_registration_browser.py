@@ -1,0 +1,116 @@
+"""A colleague signs up for the Dordrecht netwerkdag in a real browser, opens the link from the
+e-mail, changes a session and cancels; axe-core checks the form and the manage page (WCAG 2.1 AA)."""
+
+import datetime
+import json
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from registrations.models import Place, Registration
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DORDRECHT = "/netwerkdagen/ambtelijke-netwerkdag-dordrecht-2024/"
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.fixture
+def demo(settings, tmp_path, live_server):
+    settings.SITE_DATE = datetime.date(2024, 5, 1)
+    settings.MEDIA_ROOT = tmp_path
+    settings.SITE_URL = live_server.url
+    call_command("load_demo", no_organiser=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def axe_violations(page) -> list:
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page, options=WCAG_21_AA).response["violations"]
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]} for v in violations
+    ]
+
+
+def confirmed_sessions(registration) -> list[str]:
+    return sorted(
+        Place.objects.filter(registration=registration, status=Place.Status.CONFIRMED).values_list(
+            "session__title", flat=True
+        )
+    )
+
+
+def test_sign_up_for_dordrecht_change_a_session_and_cancel(live_server, demo, page):
+    page.goto(live_server.url + DORDRECHT + "aanmelden/")
+    assert page.title().startswith("Aanmelden voor Ambtelijke netwerkdag Dordrecht")
+    assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
+
+    # A first try without an e-mail address: the error is at the field and the name is kept.
+    page.get_by_label("Naam", exact=True).fill("Anna de Vries")
+    page.get_by_role("button", name="Aanmelden").click()
+    assert page.title().startswith("Fout: ")
+    email = page.get_by_label("E-mailadres")
+    assert email.get_attribute("aria-invalid") == "true"
+    assert "id_email_error" in email.get_attribute("aria-describedby")
+    assert page.locator("#id_email_error").inner_text() == "Vul je e-mailadres in."
+    assert page.get_by_label("Naam", exact=True).input_value() == "Anna de Vries"
+    assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
+
+    email.fill("anna.devries@dordrecht.example")
+    page.get_by_label("Organisatie", exact=True).select_option(label="Dordrecht")
+    page.get_by_label("Functie").fill("Beleidsadviseur wonen")
+    page.get_by_label(re.compile(r"^Fysieke pijler")).check()
+    page.get_by_label(re.compile(r"^Lunchwandeling langs de havens")).check()
+    page.get_by_label("Dieetwensen").fill("Vegetarisch")
+    page.get_by_label(re.compile(r"^Ik ga akkoord")).check()
+    page.get_by_role("button", name="Aanmelden").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Bedankt voor je aanmelding"
+    registration = Registration.objects.get()
+    assert (registration.name, registration.organisation.name, registration.dietary_needs) == (
+        "Anna de Vries",
+        "Dordrecht",
+        "Vegetarisch",
+    )
+    assert confirmed_sessions(registration) == ["Fysieke pijler", "Lunchwandeling langs de havens"]
+
+    # The link from the e-mail opens the manage page.
+    (confirmation,) = mail.outbox
+    assert confirmation.to == ["anna.devries@dordrecht.example"]
+    manage_url = re.search(r"^(http://\S+/aanmelding/\S+/)$", confirmation.body, re.M).group(1)
+    page.goto(manage_url)
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "Je aanmelding voor Ambtelijke netwerkdag Dordrecht"
+    )
+    assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
+
+    page.get_by_label(re.compile(r"^Sociale pijler")).check()
+    page.get_by_role("button", name="Wijzigingen opslaan").click()
+    assert (
+        page.get_by_role("status").first.inner_text()
+        == "Je keuzes zijn opgeslagen. We hebben je een bevestiging gemaild."
+    )
+    assert confirmed_sessions(registration) == ["Lunchwandeling langs de havens", "Sociale pijler"]
+    assert mail.outbox[-1].subject == "Je keuzes voor Ambtelijke netwerkdag Dordrecht zijn gewijzigd"
+
+    page.get_by_label("Ja, ik meld me af voor deze netwerkdag.").check()
+    page.get_by_role("button", name="Afmelden").click()
+    assert (
+        page.get_by_role("status").first.inner_text()
+        == "Je bent afgemeld. We hebben je een bevestiging gemaild."
+    )
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CANCELLED
+    assert Place.objects.count() == 0
+    assert [m.subject for m in mail.outbox][-1] == "Je bent afgemeld voor Ambtelijke netwerkdag Dordrecht"
+    assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
+
+
+def test_privacy_page_has_no_axe_violations(live_server, demo, page):
+    page.goto(live_server.url + "/privacy/")
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Privacyverklaring aanmeldingen"
+    assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
