@@ -1,6 +1,9 @@
 import datetime
+import io
 
 import pytest
+from django.core.files.base import ContentFile
+from PIL import Image
 
 from g40events.models import Status
 from sessions.models import SessionSpeaker
@@ -96,6 +99,22 @@ def test_speaker_page_shows_bio_organisation_and_sessions_of_every_netwerkdag(cl
     assert "Dagvoorzitter Jaco Dagevos (Sociaal en Cultureel Planbureau) – moderator" in text
     assert "Geheime sessie" not in text
     assert 'href="https://www.scp.nl"' in response.content.decode()
+
+
+def test_speaker_page_shows_the_photo_when_there_is_one(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "navy").save(image, format="PNG")
+    speaker = make_speaker(name="Jetske Krol", slug="jetske-krol")
+    speaker.photo.save("jetske.png", ContentFile(image.getvalue()))
+    without_photo = make_speaker(slug="zonder-foto")
+    make_session(speakers=[speaker, without_photo])
+
+    body = client.get("/sprekers/jetske-krol/").content.decode()
+
+    assert '<img class="speaker__photo" src="/media/speakers/jetske' in body
+    assert 'alt="Portret van Jetske Krol"' in body
+    assert "<img" not in client.get("/sprekers/zonder-foto/").content.decode()
 
 
 def test_speaker_page_is_404_for_a_speaker_without_published_sessions(client):
