@@ -2,14 +2,17 @@
 
 Anonymous GET/HEAD requests for the public pages (the URL namespaces events, programme and
 speakers: pages, calendars, feeds, sitemap) are answered from Django's cache (CACHE_URL:
-local memory by default, Redis where several app servers share it). A cached page is keyed by
+local memory by default, Redis where several app servers share it). A page is filed under the
+site's date (clock.today(): what is past and what is coming), the language and the absolute URL
+with its query string (filters), and stamped with
 
 - the content version: a number in the shared cache that `invalidate()` bumps. Saves and deletes
   of the content models bump it through signals, so a page never outlives the data it shows;
-- the time window: pages change by themselves when a registration opens or closes, or when a
-  scheduled recap appears. The window ends at the next such moment (see `_next_change`);
-- the site's date (clock.today(): what is past and what is coming), the language, and the
-  absolute URL with its query string (filters).
+- the end of the time window: pages change by themselves when a registration opens or closes,
+  or when a scheduled recap appears; the window ends at the next such moment (`_next_change`).
+
+It is served only while its stamp is the current one. Version, window and page come in one
+round trip to the cache.
 
 Never cached: requests with a session or messages cookie (organisers see drafts; someone who
 just registered sees a message), responses that use the CSRF token, set a cookie, or write the
@@ -28,6 +31,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends import redis as redis_backend
 from django.db import connection, transaction
 from django.db.models import DateField, DateTimeField, Q, TimeField, Value
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
@@ -38,7 +42,6 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from g40events import clock
-from g40events.models import Event, Recap, Status
 
 VERSION_KEY = "g40:content-version"
 WINDOW_KEY = "g40:time-window"
@@ -108,6 +111,8 @@ def _next_change(now: datetime.datetime) -> datetime.datetime | None:
     Registration opens or closes (at the start of the day when no closing time is set), or a
     recap scheduled for later appears. The date itself is part of the key.
     """
+    from g40events.models import Event, Recap, Status  # this module also holds a cache backend
+
     today = clock.today()
     registration = (
         Event.objects.published()
@@ -150,9 +155,8 @@ def _timestamp(moment):
     return moment.timestamp() if moment is not None else None
 
 
-def _state() -> tuple[int, float | None]:
-    """The content version and the end of the current time window, in one cache round trip."""
-    found = cache.get_many([VERSION_KEY, WINDOW_KEY])
+def _stamp(found: dict) -> tuple[int, float | None]:
+    """The content version and the end of the current time window, from a get_many()."""
     version = found.get(VERSION_KEY)
     if version is None:
         version = _incr_version()
@@ -199,9 +203,9 @@ def _is_cacheable_response(request, response) -> bool:
     return vary <= _KEYED_VARY
 
 
-def page_key(request, version: int, window_end: float | None) -> str:
+def page_key(request) -> str:
     url = hashlib.md5(request.build_absolute_uri().encode(), usedforsecurity=False).hexdigest()
-    return f"g40:page:{version}:{window_end}:{clock.today().isoformat()}:{request.LANGUAGE_CODE}:{url}"
+    return f"g40:page:{clock.today().isoformat()}:{request.LANGUAGE_CODE}:{url}"
 
 
 class PublicPageCacheMiddleware:
@@ -217,11 +221,15 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not _is_cacheable_request(request):
             return self.get_response(request)
-        # The key is taken before rendering: a save during the render bumps the version, and
-        # what this render stores is filed under the old one.
-        key = page_key(request, *_state())
-        entry = cache.get(key)
-        if entry is not None:
+        # One round trip: the version, the time window and the page. A page is filed with the
+        # stamp (version, end of window) it was rendered under, and served only while that is
+        # still the current stamp. The stamp is taken before rendering: a save during the
+        # render bumps the version, and this render is filed under the old one.
+        key = page_key(request)
+        found = cache.get_many([VERSION_KEY, WINDOW_KEY, key])
+        stamp = _stamp(found)
+        entry = found.get(key)
+        if entry is not None and entry[0] == stamp:
             return self._conditional(request, _response_from(entry), "HIT")
         response = self.get_response(request)
         if not _is_cacheable_response(request, response):
@@ -231,7 +239,7 @@ class PublicPageCacheMiddleware:
         if not response.has_header("Last-Modified"):
             response["Last-Modified"] = http_date(time.time())
         patch_cache_control(response, no_cache=True)
-        cache.set(key, _entry_from(response), timeout=ENTRY_TIMEOUT)
+        cache.set(key, _entry_from(stamp, response), timeout=ENTRY_TIMEOUT)
         return self._conditional(request, response, "MISS")
 
     def _conditional(self, request, response, state):
@@ -245,12 +253,12 @@ class PublicPageCacheMiddleware:
         return response
 
 
-def _entry_from(response) -> tuple:
-    return (response.status_code, list(response.items()), response.content)
+def _entry_from(stamp, response) -> tuple:
+    return (stamp, response.status_code, list(response.items()), response.content)
 
 
 def _response_from(entry) -> HttpResponse:
-    status, headers, content = entry
+    _stamp, status, headers, content = entry
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
@@ -283,3 +291,32 @@ def connect_signals() -> None:
     post_delete.connect(_on_content_saved, dispatch_uid="g40events.caching.delete")
     m2m_changed.connect(_on_relation_changed, dispatch_uid="g40events.caching.m2m")
     post_migrate.connect(_on_migrated, dispatch_uid="g40events.caching.migrate")
+
+
+class RedisCache(redis_backend.RedisCache):
+    """Django's Redis cache backend, keeping one Redis client per connection pool.
+
+    Django's backend builds a new redis.Redis for every cache call, which costs about 0.3 ms in
+    redis-py 5 and 6 (each client fills its table of response callbacks anew): more than the
+    round trip itself, twice for every page served from the cache. settings.py uses this class
+    for a redis:// CACHE_URL.
+    """
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ReusingRedisCacheClient
+
+
+class _ReusingRedisCacheClient(redis_backend.RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            # redis.Redis is thread-safe; Django's cache handler also gives each thread its own
+            # backend instance.
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client

@@ -113,6 +113,9 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://g40events")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, reusing its Redis client: see g40events.caching.RedisCache.
+    CACHES["default"]["BACKEND"] = "g40events.caching.RedisCache"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -129,7 +132,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
@@ -171,6 +174,10 @@ REGISTRATION_RATE_LIMIT = (int(_limit), int(_window))
 REGISTRATION_LOCK_TIMEOUT = env.str("REGISTRATION_LOCK_TIMEOUT", default="5s")
 # Registrations are anonymised this many days after their netwerkdag (manage.py anonymise_registrations).
 REGISTRATION_ANONYMISE_AFTER_DAYS = env.int("REGISTRATION_ANONYMISE_AFTER_DAYS", default=90)
+# Send registration e-mails from a thread of their own after the commit, so that a sign-up never
+# waits for the mail server; run `manage.py send_pending_emails` from cron for what a stopping
+# process left behind. Off: send inside the request, after the commit.
+REGISTRATION_EMAIL_IN_BACKGROUND = env.bool("REGISTRATION_EMAIL_IN_BACKGROUND", default=True)
 
 LOGIN_URL = "admin:login"
 

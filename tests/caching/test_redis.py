@@ -3,12 +3,12 @@
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
 import redis
 from django.conf import settings as django_settings
-from django.core.cache import cache
 
 from sessions.models import Session
 from tests.exports.helpers import add_sessions, make_deventer
@@ -16,31 +16,52 @@ from tests.exports.helpers import add_sessions, make_deventer
 pytestmark = pytest.mark.django_db
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
-VERSION_KEY = ":1:g40:content-version"  # Django's key prefix and version around ours
+
+
+class SharedRedis:
+    """Redis database 15 under a key prefix of this test's own, so that test runs side by side
+    (SQLite and PostgreSQL, several checkouts) do not see each other's keys."""
+
+    def __init__(self):
+        self.prefix = f"test-{uuid.uuid4().hex[:12]}"
+        self.url = f"{REDIS_URL}?key_prefix={self.prefix}"
+        self.client = redis.Redis.from_url(REDIS_URL)
+        # Django's key: prefix, key version, our key.
+        self.version_key = f"{self.prefix}:1:g40:content-version"
+
+    def keys(self) -> set[str]:
+        return {key.decode() for key in self.client.scan_iter(f"{self.prefix}:*")}
+
+    def empty(self):
+        for key in self.keys():
+            self.client.delete(key)
 
 
 @pytest.fixture
 def shared_redis(settings):
-    """The default cache on Redis database 15, emptied before and after."""
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:
         if os.environ.get("CI") == "true":
             pytest.fail("Redis must run on 127.0.0.1:6379 in CI.")
         pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+    shared = SharedRedis()
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "g40events.caching.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": shared.prefix,
+        }
     }
-    cache.clear()
-    yield redis.Redis.from_url(REDIS_URL)
-    cache.clear()
+    yield shared
+    shared.empty()
 
 
-def other_app_server(tmp_path, *command):
+def other_app_server(shared_redis, tmp_path, *command):
     """Run a manage.py command in a process of its own, on the same Redis and its own database."""
     env = {
         **os.environ,
-        "CACHE_URL": REDIS_URL,
+        "CACHE_URL": shared_redis.url,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite3'}",
         "SECRET_KEY": "another-process-of-the-same-site",
         "DEBUG": "off",
@@ -65,7 +86,7 @@ def talk_titles(client, event):
 
 
 def test_redis_invalidation_by_another_process_empties_this_process_cache(client, shared_redis, tmp_path):
-    other_app_server(tmp_path, "migrate", "--no-input", "--verbosity", "0")
+    other_app_server(shared_redis, tmp_path, "migrate", "--no-input", "--verbosity", "0")
     event = make_deventer()
     [session] = add_sessions(event, 1)
     assert talk_titles(client, event) == ("MISS", ["Sessie 0"])
@@ -73,11 +94,13 @@ def test_redis_invalidation_by_another_process_empties_this_process_cache(client
     # sends no signal of its own.
     Session.objects.filter(pk=session.pk).update(title="Bestaanszekerheid")
     assert talk_titles(client, event) == ("HIT", ["Sessie 0"])
-    version = int(shared_redis.get(VERSION_KEY))
+    version = int(shared_redis.client.get(shared_redis.version_key))
 
-    other_app_server(tmp_path, "shell", "-c", "from g40events.caching import invalidate; invalidate()")
+    other_app_server(
+        shared_redis, tmp_path, "shell", "-c", "from g40events.caching import invalidate; invalidate()"
+    )
 
-    assert int(shared_redis.get(VERSION_KEY)) == version + 1
+    assert int(shared_redis.client.get(shared_redis.version_key)) == version + 1
     assert talk_titles(client, event) == ("MISS", ["Bestaanszekerheid"])
 
 
@@ -86,6 +109,18 @@ def test_redis_holds_the_pages_and_the_version(client, shared_redis):
 
     client.get(f"/netwerkdagen/{event.slug}/programma.json")
 
-    keys = {key.decode() for key in shared_redis.keys("*")}
-    assert VERSION_KEY in keys
-    assert any(key.startswith(":1:g40:page:") for key in keys)
+    keys = shared_redis.keys()
+    assert shared_redis.version_key in keys
+    assert any(key.startswith(f"{shared_redis.prefix}:1:g40:page:") for key in keys)
+
+
+def test_redis_backend_is_django_s_reusing_one_client(shared_redis):
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+
+    backend = caches["default"]
+    backend.set("sleutel", "waarde")
+
+    assert isinstance(backend, DjangoRedisCache)
+    assert backend.get("sleutel") == "waarde"
+    assert backend._cache.get_client() is backend._cache.get_client(write=True)
