@@ -27,6 +27,7 @@ With local-memory caches every process has its own version: run one process, or 
 
 import datetime
 import hashlib
+import logging
 import time
 
 from django.conf import settings
@@ -42,6 +43,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from g40events import clock
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "g40:content-version"
 WINDOW_KEY = "g40:time-window"
@@ -226,8 +229,14 @@ class PublicPageCacheMiddleware:
         # still the current stamp. The stamp is taken before rendering: a save during the
         # render bumps the version, and this render is filed under the old one.
         key = page_key(request)
-        found = cache.get_many([VERSION_KEY, WINDOW_KEY, key])
-        stamp = _stamp(found)
+        try:
+            found = cache.get_many([VERSION_KEY, WINDOW_KEY, key])
+            stamp = _stamp(found)
+        except Exception:  # noqa: BLE001 - any failure of the cache server
+            # Readers get the page rendered, not an error, while the cache server is away.
+            # (Saves do fail without it: a version that cannot be bumped could leave pages stale.)
+            logger.exception("Page cache unavailable; serving %s uncached", request.path)
+            return self.get_response(request)
         entry = found.get(key)
         if entry is not None and entry[0] == stamp:
             return self._conditional(request, _response_from(entry), "HIT")

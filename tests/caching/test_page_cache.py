@@ -335,3 +335,18 @@ def test_cache_hit_makes_no_queries_whatever_the_programme(client, django_assert
     with django_assert_num_queries(0):
         response = client.get(event.get_absolute_url())
     assert response["X-Cache"] == "HIT"
+
+
+def test_cache_server_away_serves_pages_uncached(client, settings, caplog):
+    event = make_deventer()
+    # Nothing listens on port 1: every cache call fails at once.
+    settings.CACHES = {
+        "default": {"BACKEND": "g40events.caching.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+
+    response = schedule(client, event)
+
+    assert response.status_code == 200
+    assert "X-Cache" not in response
+    assert talk_titles(response) == []
+    assert "Page cache unavailable" in caplog.text
