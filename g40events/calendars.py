@@ -45,8 +45,10 @@ def plain_text(markdown_text: str) -> str:
 
     A link keeps its address in brackets, since a calendar note cannot be clicked everywhere.
     """
-    # Markdown puts a newline between block tags; the tags themselves decide the spacing here.
+    # Newlines in Markdown's HTML are soft (inside a paragraph, or between tags); the tags decide
+    # where lines break here.
     rendered = re.sub(r">\s*\n\s*<", "><", str(render_markdown(markdown_text)))
+    rendered = re.sub(r"\s*\n\s*", " ", rendered)
     rendered = re.sub(r'<a href="([^"]*)"[^>]*>(.*?)</a>', _link_as_text, rendered, flags=re.S)
     rendered = re.sub(r"<li>", "- ", rendered)
     rendered = re.sub(r"</(p|h[2-4]|blockquote|pre|table|ul|ol)>", "\n\n", rendered)

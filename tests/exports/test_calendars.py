@@ -253,3 +253,21 @@ def test_calendar_feed_makes_one_query_whatever_the_number_of_days(client, djang
     with django_assert_num_queries(1):
         response = client.get("/agenda.ics")
     assert len(parse(response).walk("VEVENT")) == size
+
+
+def test_plain_text_keeps_paragraphs_lists_and_link_addresses():
+    from g40events.calendars import plain_text
+
+    markdown = (
+        "De pijlers en\nthemagroepen komen **bijeen**.\n\n"
+        "## Praktisch\n\n"
+        "- lunch\n- een [wandeling](https://example.org/route)\n\n"
+        "Zie <https://example.org> & <script>alert(1)</script>"
+    )
+
+    assert plain_text(markdown) == (
+        "De pijlers en themagroepen komen bijeen.\n\n"
+        "Praktisch\n\n"
+        "- lunch\n- een wandeling (https://example.org/route)\n\n"
+        "Zie https://example.org &"
+    )
