@@ -178,6 +178,8 @@ REGISTRATION_ANONYMISE_AFTER_DAYS = env.int("REGISTRATION_ANONYMISE_AFTER_DAYS",
 # waits for the mail server; run `manage.py send_pending_emails` from cron for what a stopping
 # process left behind. Off: send inside the request, after the commit.
 REGISTRATION_EMAIL_IN_BACKGROUND = env.bool("REGISTRATION_EMAIL_IN_BACKGROUND", default=True)
+# In the background, sign-ups go first: a message waits while its process is busy, this long at most.
+REGISTRATION_EMAIL_MAX_DELAY = env.int("REGISTRATION_EMAIL_MAX_DELAY", default=30)
 
 LOGIN_URL = "admin:login"
 

@@ -10,19 +10,25 @@ from g40events import calendars
 from registrations.models import Place, Registration
 
 
-def personal_calendar(registration: Registration) -> bytes:
-    """An iCalendar file with the day and the sessions in which the person holds a confirmed place."""
+def personal_calendar(registration: Registration, sessions=None) -> bytes:
+    """An iCalendar file with the day and the sessions in which the person holds a confirmed place.
+
+    `sessions` may be given when the caller has them already (with their event and speakers).
+    """
     event = registration.event
     day = calendars.event_vevent(event)
     description = str(day.get("description", ""))
     day.pop("description", None)
     personal = _("Je aanmelding bekijken, wijzigen of afmelden: %(url)s") % {"url": registration.manage_url}
     day.add("description", "\n\n".join(part for part in [description, personal] if part))
-    places = (
-        registration.places.filter(status=Place.Status.CONFIRMED)
-        .select_related("session__event__host_city")
-        .prefetch_related("session__speaker_roles__speaker__organisation")
-        .order_by("session__start_time", "session__title")
-    )
-    sessions = [calendars.session_vevent(place.session) for place in places]
-    return calendars.calendar(day, *sessions, name=event.title).to_ical()
+    if sessions is None:
+        places = (
+            registration.places.filter(status=Place.Status.CONFIRMED)
+            .select_related("session__event__host_city")
+            .prefetch_related("session__speaker_roles__speaker__organisation")
+            .order_by("session__start_time", "session__title")
+        )
+        sessions = [place.session for place in places]
+    return calendars.calendar(
+        day, *[calendars.session_vevent(s) for s in sessions], name=event.title
+    ).to_ical()

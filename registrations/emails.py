@@ -6,11 +6,17 @@ says "mislukt" with the error, organisers see it in the admin and send it again 
 person signed up in, as plain text with an HTML alternative.
 """
 
+import atexit
+import contextlib
 import datetime
 import logging
+import queue as queues
+import threading
+import time
 
+from django import db
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -35,15 +41,23 @@ WITH_CALENDAR = {EmailLog.Kind.CONFIRMATION, EmailLog.Kind.PROMOTION, EmailLog.K
 
 
 def queue(registration: Registration, kind: str, *, session=None) -> EmailLog:
-    """Record a message for the registration and send it once the surrounding transaction commits."""
+    """Record a message for the registration and send it once the surrounding transaction commits.
+
+    With settings.REGISTRATION_EMAIL_IN_BACKGROUND the commit hands the message to this process's
+    sender thread, so that a sign-up never waits for (or on) the mail server; a message that a
+    stopping process leaves unsent stays pending for `send_pending_emails`.
+    """
     log = EmailLog.objects.create(
         registration=registration, kind=kind, session=session, recipient=registration.email
     )
-    transaction.on_commit(lambda: send(log.pk))
+    if settings.REGISTRATION_EMAIL_IN_BACKGROUND:
+        transaction.on_commit(lambda: background_sender.put(log.pk))
+    else:
+        transaction.on_commit(lambda: send(log.pk))
     return log
 
 
-def send(log_id: int) -> bool:
+def send(log_id: int, *, connection=None) -> bool:
     """Send one recorded message and record the result. Never raises: a failure is logged and kept."""
     log = (
         EmailLog.objects.select_related(
@@ -54,13 +68,105 @@ def send(log_id: int) -> bool:
     )
     if log is None:
         return False
-    return deliver(log)
+    return deliver(log, connection=connection)
 
 
-def deliver(log: EmailLog) -> bool:
+class _BackgroundSender:
+    """One daemon thread per process that sends queued messages when the process is not busy.
+
+    Sign-ups come first: while requests keep this process busy, a message waits, at most
+    settings.REGISTRATION_EMAIL_MAX_DELAY seconds, and then goes regardless. A few messages at a
+    time share one SMTP connection.
+    """
+
+    QUIET = 0.2  # seconds without a request before the process counts as idle
+    BATCH = 10
+
+    def __init__(self):
+        self.queue: queues.Queue[tuple[int, float]] = queues.Queue()
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+        self.busy = 0
+        self.last_request = 0.0
+
+    def request_started(self, **kwargs) -> None:
+        with self.lock:
+            self.busy += 1
+            self.last_request = time.monotonic()
+
+    def request_finished(self, **kwargs) -> None:
+        with self.lock:
+            self.busy = max(0, self.busy - 1)
+            self.last_request = time.monotonic()
+
+    def idle(self) -> bool:
+        return self.busy == 0 and time.monotonic() - self.last_request >= self.QUIET
+
+    def put(self, log_id: int) -> None:
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self.run, name="registration-mail", daemon=True)
+                self.thread.start()
+                atexit.register(self.drain, timeout=10)
+        self.queue.put((log_id, time.monotonic()))
+
+    def run(self) -> None:
+        waiting: list[tuple[int, float]] = []
+        while True:
+            if not waiting:
+                waiting.append(self.queue.get())
+            while True:
+                try:
+                    waiting.append(self.queue.get_nowait())
+                except queues.Empty:
+                    break
+            overdue = time.monotonic() - settings.REGISTRATION_EMAIL_MAX_DELAY
+            due = waiting if self.idle() else [item for item in waiting if item[1] <= overdue]
+            due = due[: self.BATCH]
+            if not due:
+                time.sleep(0.05)
+                continue
+            try:
+                self.send_batch([log_id for log_id, _ in due])
+            except Exception:  # the thread must survive anything; the messages stay pending
+                logger.exception("The background mail sender failed on a batch")
+            finally:
+                for item in due:
+                    waiting.remove(item)
+                    self.queue.task_done()
+
+    @staticmethod
+    def send_batch(batch: list[int]) -> None:
+        db.close_old_connections()
+        connection = get_connection(fail_silently=False)
+        try:
+            connection.open()
+        except Exception:
+            connection = None  # each message then fails (and is recorded) on its own
+        try:
+            for log_id in batch:
+                send(log_id, connection=connection)
+        finally:
+            if connection is not None:
+                with contextlib.suppress(Exception):
+                    connection.close()
+            db.close_old_connections()
+
+    def drain(self, timeout: float) -> None:
+        """Wait a little for queued messages when the process stops."""
+        deadline = time.monotonic() + timeout
+        while self.queue.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+background_sender = _BackgroundSender()
+
+
+def deliver(log: EmailLog, *, connection=None) -> bool:
     attempts = log.attempts + 1
     try:
         message = build_message(log)
+        message.connection = connection
         message.send()
     except Exception as error:  # a mail server that is down must never lose the registration
         logger.exception(
@@ -129,7 +235,9 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
     event = registration.event
     with translation.override(registration.language or "nl"):
         places = list(
-            registration.places.select_related("session").order_by("session__start_time", "session__title")
+            registration.places.select_related("session__event__host_city")
+            .prefetch_related("session__speaker_roles__speaker__organisation")
+            .order_by("session__start_time", "session__title")
         )
         for place in places:
             place.waiting_position = None if place.is_confirmed else _waiting_position(place)
@@ -154,5 +262,6 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(subject=subject, body=text, to=[registration.email])
     message.attach_alternative(html, "text/html")
     if log.kind in WITH_CALENDAR and registration.is_active:
-        message.attach("netwerkdag.ics", personal_calendar(registration), "text/calendar")
+        calendar = personal_calendar(registration, [p.session for p in places if p.is_confirmed])
+        message.attach("netwerkdag.ics", calendar, "text/calendar")
     return message

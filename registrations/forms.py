@@ -69,11 +69,15 @@ class SessionChoicesMixin:
         ]
 
 
-def _organisation_choices():
+def _organisations() -> list[tuple[int, str, str]]:
+    return list(Organisation.objects.order_by("kind", "name").values_list("pk", "name", "kind"))
+
+
+def _organisation_choices(organisations):
     groups: dict[str, list[tuple[str, str]]] = {}
     labels = dict(Organisation.Kind.choices)
-    for organisation in Organisation.objects.order_by("kind", "name").only("pk", "name", "kind"):
-        groups.setdefault(organisation.kind, []).append((str(organisation.pk), organisation.name))
+    for pk, name, kind in organisations:
+        groups.setdefault(kind, []).append((str(pk), name))
     ordered = [kind for kind in Organisation.Kind.values if kind in groups]
     return [("", _("— Kies je organisatie —"))] + [(labels[kind], groups[kind]) for kind in ordered]
 
@@ -147,7 +151,8 @@ class RegistrationForm(SessionChoicesMixin, forms.Form):
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
-        self.fields["organisation"].choices = _organisation_choices()
+        self.organisations = _organisations()
+        self.fields["organisation"].choices = _organisation_choices(self.organisations)
         # One of the two is needed (see clean): neither is marked "niet verplicht".
         self.fields["organisation"].show_optional = False
         self.fields["organisation_other"].show_optional = False
@@ -194,9 +199,12 @@ class RegistrationForm(SessionChoicesMixin, forms.Form):
         data = self.cleaned_data
         organisation = None
         if data.get("organisation"):
-            organisation = Organisation.objects.get(pk=data["organisation"])
+            organisation = Organisation(pk=int(data["organisation"]))
         elif data["organisation_other"]:
-            organisation = Organisation.objects.filter(name__iexact=data["organisation_other"]).first()
+            # A name typed that is in the list after all (in any case) counts as the listed one.
+            typed = data["organisation_other"].casefold()
+            match = next((pk for pk, name, _kind in self.organisations if name.casefold() == typed), None)
+            organisation = Organisation(pk=match) if match else None
         return PersonData(
             name=data["name"],
             email=data["email"],

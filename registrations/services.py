@@ -257,40 +257,45 @@ def register(
 ) -> SignUp:
     """Register a person for a netwerkdag and the chosen sessions.
 
-    Places are taken under row locks; a full session puts the person on its waiting list and gives
+    Places are taken under row locks (the sessions', and the netwerkdag's when it has a maximum);
+    a full session puts the person on its waiting list and gives
     confirmed places in the others. An address that is already registered gets its manage link by
     e-mail instead (the answer to the person is the same); the same form sent twice does nothing
     the second time. Raises RegistrationClosed, EventFull, InvalidChoice or TryAgainLater.
     Side effects: the confirmation (or manage-link) e-mail, sent after the transaction commits.
     """
     email_normalised = normalise_email(person.email)
-    with _locking_transaction():
-        event = Event.objects.select_for_update().get(pk=event.pk)
-        if event.registration_state() != RegistrationState.OPEN:
-            raise RegistrationClosed
-        sessions = _lock_sessions(session_ids)
-        chosen = _validate_choice(event, sessions, list(session_ids))
-        existing = (
-            Registration.objects.active().filter(event=event, email_normalised=email_normalised).first()
-        )
-        if existing is not None and submission_key and existing.submission_key == submission_key:
-            return SignUp(existing, Outcome.DOUBLE_SUBMIT)
-        # A full day answers everyone alike, so that the answer never tells who is registered.
-        if is_full(event):
-            raise EventFull
-        if existing is not None:
-            emails.queue(existing, EmailLog.Kind.ALREADY_REGISTERED)
-            return SignUp(existing, Outcome.ALREADY_REGISTERED)
-        try:
-            # The unique constraint backs up the check above, should anything ever bypass the lock.
-            with transaction.atomic():
-                registration = _create_registration(event, person, submission_key)
-        except IntegrityError:
+    try:
+        with _locking_transaction():
+            if event.capacity is not None:
+                # The day's own limit: one sign-up at a time counts the registrations.
+                event = Event.objects.select_for_update().get(pk=event.pk)
+            if event.registration_state() != RegistrationState.OPEN:
+                raise RegistrationClosed
+            sessions = _lock_sessions(session_ids)
+            chosen = _validate_choice(event, sessions, list(session_ids))
+            existing = (
+                Registration.objects.active().filter(event=event, email_normalised=email_normalised).first()
+            )
+            if existing is not None and submission_key and existing.submission_key == submission_key:
+                return SignUp(existing, Outcome.DOUBLE_SUBMIT)
+            # A full day answers everyone alike, so that the answer never tells who is registered.
+            if is_full(event):
+                raise EventFull
+            if existing is not None:
+                emails.queue(existing, EmailLog.Kind.ALREADY_REGISTERED)
+                return SignUp(existing, Outcome.ALREADY_REGISTERED)
+            registration = _create_registration(event, person, submission_key)
+            _take_places(registration, chosen)
+            emails.queue(registration, EmailLog.Kind.CONFIRMATION)
+    except IntegrityError:
+        # Two sign-ups with one address at the same moment: the unique constraint let one through.
+        with transaction.atomic():
             existing = Registration.objects.active().get(event=event, email_normalised=email_normalised)
+            if submission_key and existing.submission_key == submission_key:
+                return SignUp(existing, Outcome.DOUBLE_SUBMIT)
             emails.queue(existing, EmailLog.Kind.ALREADY_REGISTERED)
-            return SignUp(existing, Outcome.ALREADY_REGISTERED)
-        _take_places(registration, chosen)
-        emails.queue(registration, EmailLog.Kind.CONFIRMATION)
+        return SignUp(existing, Outcome.ALREADY_REGISTERED)
     return SignUp(registration, Outcome.CREATED)
 
 

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from registrations import services
+from registrations import emails, services
 from registrations.models import EmailLog, Registration
 from tests.registrations.helpers import open_event, sign_up, signup_session
 
@@ -174,3 +174,20 @@ def test_send_pending_emails_command_retries_failed_messages(settings, django_ca
 
     assert list(EmailLog.objects.values_list("status", flat=True)) == ["sent"]
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_background_sender_sends_after_the_commit_and_records_it(settings):
+    settings.REGISTRATION_EMAIL_IN_BACKGROUND = True
+    event, social, tour = dordrecht()
+
+    registrations = [sign_up(event, [social], email=f"collega{i}@example.org") for i in range(3)]
+    emails.background_sender.drain(timeout=10)
+
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "collega0@example.org",
+        "collega1@example.org",
+        "collega2@example.org",
+    ]
+    assert list(EmailLog.objects.values_list("status", flat=True)) == ["sent"] * 3
+    assert {log.registration_id for log in EmailLog.objects.all()} == {r.pk for r in registrations}
