@@ -133,6 +133,9 @@ class _BackgroundSender:
             finally:
                 for item in due:
                     waiting.remove(item)
+                if not waiting and self.queue.empty():
+                    db.connections.close_all()  # this thread's own; nothing to send for now
+                for _ in due:
                     self.queue.task_done()
 
     @staticmethod
