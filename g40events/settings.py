@@ -170,6 +170,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # colleagues from one city hall arrive from one NAT address.
 _limit, _window = env.str("REGISTRATION_RATE_LIMIT", default="60/600").split("/")
 REGISTRATION_RATE_LIMIT = (int(_limit), int(_window))
+# Where the client's address is, for that count: behind a reverse proxy the header it sets, such as
+# HTTP_X_FORWARDED_FOR (its last entry is used) or HTTP_X_REAL_IP.
+REGISTRATION_CLIENT_ADDRESS_HEADER = env.str("REGISTRATION_CLIENT_ADDRESS_HEADER", default="REMOTE_ADDR")
 # How long a sign-up waits for a busy session's lock on PostgreSQL before "probeer het zo nog eens".
 REGISTRATION_LOCK_TIMEOUT = env.str("REGISTRATION_LOCK_TIMEOUT", default="5s")
 # Registrations are anonymised this many days after their netwerkdag (manage.py anonymise_registrations).

@@ -23,13 +23,21 @@ from registrations.models import Registration
 logger = logging.getLogger(__name__)
 
 
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR, or behind a proxy the header it sets (the last entry)."""
+    value = request.META.get(settings.REGISTRATION_CLIENT_ADDRESS_HEADER) or request.META.get(
+        "REMOTE_ADDR", ""
+    )
+    return value.split(",")[-1].strip()
+
+
 def over_rate_limit(request) -> bool:
     """Count a sign-up POST from the client's address in the shared cache; True past the limit.
 
     A cache that is down lets the sign-up through: losing a registration is worse than a robot.
     """
     limit, window = settings.REGISTRATION_RATE_LIMIT
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     key = f"registrations:signups:{address}:{int(time.time() // window)}"
     try:
         cache.add(key, 0, timeout=window)
@@ -103,7 +111,7 @@ class RegisterView(EventMixin, FormView):
                 status=429,
             )
         if form.is_robot:
-            logger.info("Sign-up honeypot filled in from %s; nothing stored", request.META.get("REMOTE_ADDR"))
+            logger.info("Sign-up honeypot filled in from %s; nothing stored", client_address(request))
             return redirect(self.get_success_url())
         if form.is_valid():
             return self.form_valid(form)

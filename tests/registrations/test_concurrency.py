@@ -149,3 +149,54 @@ def test_cancellations_and_sign_ups_at_once_keep_the_waiting_list_in_order():
     assert len(now_confirmed) == PLACES
     assert set(first_waiting) <= now_confirmed
     assert Place.objects.filter(session=session, status=Place.Status.WAITING).count() == PEOPLE - PLACES - 5
+
+
+def test_a_sign_up_that_waits_too_long_for_a_lock_is_asked_to_try_again_and_keeps_its_values(
+    client, settings, monkeypatch
+):
+    from django.db import transaction
+    from django.urls import reverse
+
+    from sessions.models import Session
+
+    event = open_event()
+    session = signup_session(event, capacity=PLACES)
+    settings.REGISTRATION_LOCK_TIMEOUT = "200ms"
+    if connection.vendor == "sqlite":
+        monkeypatch.setitem(connection.settings_dict["OPTIONS"], "timeout", 0.2)
+        connection.close()  # reconnect with the short busy timeout
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_session():
+        try:
+            with transaction.atomic():  # IMMEDIATE on SQLite: holds the write lock
+                list(Session.objects.select_for_update().filter(pk=session.pk))
+                holding.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_session)
+    holder.start()
+    assert holding.wait(5)
+    try:
+        response = client.post(
+            reverse("registrations:register", kwargs={"slug": event.slug}),
+            {
+                "name": "Anna",
+                "email": "anna@example.org",
+                "organisation_other": "Gemeente Ede",
+                "consent": "on",
+                "slot_1": str(session.pk),
+            },
+        )
+    finally:
+        release.set()
+        holder.join()
+
+    page = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "Het is op dit moment erg druk. Probeer het zo nog eens; wat je invulde is bewaard." in page
+    assert 'value="anna@example.org"' in page
+    assert Registration.objects.count() == 0
