@@ -153,6 +153,7 @@ class RegistrationForm(SessionChoicesMixin, forms.Form):
         self.event = event
         self.organisations = _organisations()
         self.fields["organisation"].choices = _organisation_choices(self.organisations)
+        self.fields["consent"].summary_label = _("Privacyverklaring")
         # One of the two is needed (see clean): neither is marked "niet verplicht".
         self.fields["organisation"].show_optional = False
         self.fields["organisation_other"].show_optional = False

@@ -141,7 +141,10 @@ def test_register_errors_are_tied_to_their_fields_and_typed_values_are_kept(clie
     assert 'value="anna-at-dordrecht"' in page
     assert 'value="Wethouder &lt;b&gt;wonen&lt;/b&gt;"' in page
     assert "Er zijn 3 dingen niet goed ingevuld" in page
-    assert '<a href="#id_consent">' in page
+    assert (
+        '<a href="#id_consent">Privacyverklaring: Vink dit aan om je aan te melden: zonder je gegevens kunnen we je '
+        "niet inschrijven.</a>" in page
+    )
     assert "<title>Fout: " in page
 
 
