@@ -274,13 +274,11 @@ def register(
                 raise RegistrationClosed
             sessions = _lock_sessions(session_ids)
             chosen = _validate_choice(event, sessions, list(session_ids))
-            existing = (
-                Registration.objects.active().filter(event=event, email_normalised=email_normalised).first()
-            )
+            existing, full = _existing_and_full(event, email_normalised)
             if existing is not None and submission_key and existing.submission_key == submission_key:
                 return SignUp(existing, Outcome.DOUBLE_SUBMIT)
             # A full day answers everyone alike, so that the answer never tells who is registered.
-            if is_full(event):
+            if full:
                 raise EventFull
             if existing is not None:
                 emails.queue(existing, EmailLog.Kind.ALREADY_REGISTERED)
@@ -297,6 +295,18 @@ def register(
             emails.queue(existing, EmailLog.Kind.ALREADY_REGISTERED)
         return SignUp(existing, Outcome.ALREADY_REGISTERED)
     return SignUp(registration, Outcome.CREATED)
+
+
+def _existing_and_full(event: Event, email_normalised: str) -> tuple[Registration | None, bool]:
+    """The active registration with this address, if any, and whether the day is full: one query."""
+    active = Registration.objects.active().filter(event=event)
+    if event.capacity is None:
+        return active.filter(email_normalised=email_normalised).first(), False
+    counts = active.aggregate(
+        total=Count("id"), mine=Count("id", filter=Q(email_normalised=email_normalised))
+    )
+    existing = active.filter(email_normalised=email_normalised).first() if counts["mine"] else None
+    return existing, counts["total"] >= event.capacity
 
 
 def _create_registration(event: Event, person: PersonData, submission_key: str) -> Registration:

@@ -51,8 +51,11 @@ def over_rate_limit(request) -> bool:
     return count > limit
 
 
-def unavailable_reason(event: Event) -> str | None:
-    """Why the form is not shown, in words for the visitor; None when sign-up is open."""
+def unavailable_reason(event: Event, *, check_full: bool = True) -> str | None:
+    """Why the form is not shown, in words for the visitor; None when sign-up is open.
+
+    A sign-up being sent leaves the count of the day to the service, which makes it under the lock.
+    """
     state = event.registration_state()
     if event.is_past:
         return _("Deze netwerkdag is voorbij. Aanmelden kan niet meer.")
@@ -63,7 +66,7 @@ def unavailable_reason(event: Event) -> str | None:
         return _("Aanmelden kan vanaf %(date)s.") % {"date": _format_moment(opens)}
     if state == RegistrationState.CLOSED:
         return _("De aanmelding voor deze netwerkdag is gesloten.")
-    if services.is_full(event):
+    if check_full and services.is_full(event):
         return _("Deze netwerkdag is vol: alle plaatsen zijn vergeven.")
     return None
 
@@ -95,7 +98,7 @@ class RegisterView(EventMixin, FormView):
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if reason := unavailable_reason(self.event):
+        if reason := unavailable_reason(self.event, check_full=False):
             return self.unavailable(reason)
         form = self.get_form()
         if over_rate_limit(request):
