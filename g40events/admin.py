@@ -10,8 +10,7 @@ from django.utils.translation import ngettext
 from g40events.models import Event, Organisation, Pillar, Recap, ThemeGroup
 from g40events.services import duplicate_event
 from g40events.widgets import TIME_FIELD
-from registrations.services import fill_from_waiting_list
-from sessions.admin import PlaceCountsMixin, with_place_counts
+from sessions.admin import PlaceCountsMixin, fill_waiting_list_or_warn, with_place_counts
 from sessions.models import Session
 
 admin.site.site_header = _("G40 netwerkdagen — beheer")
@@ -152,7 +151,7 @@ class EventAdmin(admin.ModelAdmin):
         if formset.model is Session:
             for session in (f.instance for f in formset.forms if f.instance.pk):
                 if session.takes_registrations:
-                    fill_from_waiting_list(session=session)
+                    fill_waiting_list_or_warn(self, request, session)
 
     @admin.action(description=_("Dupliceren als volgende editie (programma zonder sprekers)"))
     def duplicate_as_next_edition(self, request, queryset):

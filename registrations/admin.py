@@ -236,7 +236,11 @@ class RegistrationAdmin(admin.ModelAdmin):
     def cancel_registrations(self, request, queryset):
         count = 0
         for registration in queryset.filter(status=Registration.Status.ACTIVE):
-            services.cancel(registration=registration)
+            try:
+                services.cancel(registration=registration)
+            except services.TryAgainLater as error:
+                self.message_user(request, error.message, messages.WARNING)
+                break
             count += 1
         self.message_user(
             request,

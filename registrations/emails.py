@@ -213,15 +213,7 @@ def send_pending(*, include_failed: bool = True, limit: int = 500) -> tuple[int,
 
 
 def _waiting_position(place: Place) -> int:
-    ahead = (
-        Place.objects.waiting()
-        .filter(session_id=place.session_id)
-        .filter(
-            Q(waiting_since__lt=place.waiting_since) | Q(waiting_since=place.waiting_since, pk__lt=place.pk)
-        )
-        .count()
-    )
-    return ahead + 1
+    return Place.objects.waiting().filter(session_id=place.session_id, pk__lt=place.pk).count() + 1
 
 
 def _url(obj) -> str:

@@ -131,8 +131,11 @@ class PlaceQuerySet(models.QuerySet):
         return self.filter(status=Place.Status.WAITING)
 
     def waiting_list(self):
-        """The waiting places in order of arrival: the first is promoted first."""
-        return self.waiting().order_by("waiting_since", "id")
+        """The waiting places in order of arrival: the first is promoted first.
+
+        A place is created when it is chosen, under the session's lock, so its id is its arrival.
+        """
+        return self.waiting().order_by("id")
 
 
 class Place(models.Model):

@@ -1,11 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from g40events.widgets import TIME_FIELD
-from registrations.services import fill_from_waiting_list
+from registrations.services import TryAgainLater, fill_from_waiting_list
 from sessions.models import Material, Session, SessionSpeaker
 
 
@@ -15,6 +15,21 @@ def with_place_counts(queryset):
         taken=Count("places", filter=Q(places__status="confirmed"), distinct=True),
         waiting=Count("places", filter=Q(places__status="waiting"), distinct=True),
     )
+
+
+def fill_waiting_list_or_warn(model_admin, request, session):
+    """Give a session's free places to its waiting list; if the session is busy, say so instead of failing."""
+    try:
+        fill_from_waiting_list(session=session)
+    except TryAgainLater:
+        model_admin.message_user(
+            request,
+            _(
+                "“%(session)s” is opgeslagen, maar de wachtlijst kon nog niet worden bijgewerkt: sla hem zo nog eens op."
+            )
+            % {"session": session.title},
+            messages.WARNING,
+        )
 
 
 class PlaceCountsMixin:
@@ -103,7 +118,7 @@ class SessionAdmin(PlaceCountsMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         # A raised capacity goes to the waiting list at once (first come, first served).
         if obj.takes_registrations:
-            fill_from_waiting_list(session=obj)
+            fill_waiting_list_or_warn(self, request, obj)
 
     def get_prepopulated_fields(self, request, obj=None):
         return {"slug": ["title"]}
