@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from registrations import services
 from registrations.models import Place, Registration
 from tests.factories import make_organisation
 from tests.registrations.helpers import open_event, sign_up, signup_session, statuses
@@ -467,3 +468,25 @@ def test_register_rate_limit_behind_a_proxy_counts_the_address_the_proxy_reports
     )
 
     assert [first.status_code, other.status_code, again.status_code] == [302, 302, 429]
+
+
+def test_manage_page_query_count_does_not_grow_with_sessions_or_registrations(
+    client, django_assert_max_num_queries
+):
+    event = open_event()
+    sessions = [
+        signup_session(event, start_time=datetime.time(10 + i, 0), end_time=datetime.time(10 + i, 45))
+        for i in range(2)
+    ]
+    registration = sign_up(event, sessions)
+    with django_assert_max_num_queries(8):
+        client.get(registration.get_absolute_url())
+    for i in range(2, 6):
+        sessions.append(
+            signup_session(event, start_time=datetime.time(10 + i, 0), end_time=datetime.time(10 + i, 45))
+        )
+    for _ in range(20):
+        sign_up(event, sessions)
+    services.change_sessions(registration=registration, session_ids=[s.pk for s in sessions])
+    with django_assert_max_num_queries(8):
+        client.get(registration.get_absolute_url())
