@@ -133,7 +133,10 @@ class Event(models.Model):
 
     title = models.CharField(_("titel"), max_length=200)
     slug = models.SlugField(
-        _("slug"), max_length=200, unique=True, help_text=_("Deel van het webadres, bijvoorbeeld ambtelijke-netwerkdag-dordrecht-2024.")
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_("Deel van het webadres, bijvoorbeeld ambtelijke-netwerkdag-dordrecht-2024."),
     )
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.CIVIL_SERVANTS)
     date = models.DateField(_("datum"))
@@ -149,7 +152,9 @@ class Event(models.Model):
         limit_choices_to={"kind": Organisation.Kind.G40_CITY},
         help_text=_("Laat leeg zolang de gastgemeente nog niet bekend is."),
     )
-    venue_name = models.CharField(_("locatie"), max_length=200, blank=True, help_text=_("Bijvoorbeeld: Stadhuis Deventer."))
+    venue_name = models.CharField(
+        _("locatie"), max_length=200, blank=True, help_text=_("Bijvoorbeeld: Stadhuis Deventer.")
+    )
     venue_address = models.CharField(
         _("adres"), max_length=300, blank=True, help_text=_("Straat, huisnummer, postcode en plaats.")
     )
@@ -164,7 +169,9 @@ class Event(models.Model):
     is_announced = models.BooleanField(
         _("aangekondigd op de homepage"),
         default=False,
-        help_text=_("Vink aan om deze netwerkdag op de homepage aan te kondigen. Er kan er maar één tegelijk aangekondigd zijn."),
+        help_text=_(
+            "Vink aan om deze netwerkdag op de homepage aan te kondigen. Er kan er maar één tegelijk aangekondigd zijn."
+        ),
     )
 
     registration_opens_at = models.DateTimeField(
@@ -222,7 +229,11 @@ class Event(models.Model):
     def clean(self):
         if self.is_announced and self.status != Status.PUBLISHED:
             raise ValidationError(
-                {"is_announced": _("Alleen een gepubliceerde netwerkdag kan op de homepage worden aangekondigd.")}
+                {
+                    "is_announced": _(
+                        "Alleen een gepubliceerde netwerkdag kan op de homepage worden aangekondigd."
+                    )
+                }
             )
 
     @property
@@ -260,11 +271,15 @@ class Event(models.Model):
 
 class RecapQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Status.PUBLISHED, published_at__lte=clock.now(), event__status=Status.PUBLISHED)
+        return self.filter(
+            status=Status.PUBLISHED, published_at__lte=clock.now(), event__status=Status.PUBLISHED
+        )
 
 
 class Recap(models.Model):
-    event = models.ForeignKey(Event, verbose_name=_("netwerkdag"), on_delete=models.CASCADE, related_name="recaps")
+    event = models.ForeignKey(
+        Event, verbose_name=_("netwerkdag"), on_delete=models.CASCADE, related_name="recaps"
+    )
     pillar = models.ForeignKey(
         Pillar,
         verbose_name=_("pijler"),
@@ -277,10 +292,14 @@ class Recap(models.Model):
     title = models.CharField(_("titel"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     summary = models.CharField(
-        _("samenvatting"), max_length=300, blank=True, help_text=_("Eén of twee zinnen voor overzichten en de feed.")
+        _("samenvatting"),
+        max_length=300,
+        blank=True,
+        help_text=_("Eén of twee zinnen voor overzichten en de feed."),
     )
     body = models.TextField(
-        _("tekst"), help_text=_("Markdown: **vet**, *cursief*, [link](https://…), lijstjes met -. HTML wordt gefilterd.")
+        _("tekst"),
+        help_text=_("Markdown: **vet**, *cursief*, [link](https://…), lijstjes met -. HTML wordt gefilterd."),
     )
     published_at = models.DateTimeField(
         _("publicatiedatum"), default=timezone.now, help_text=_("Een terugblik verschijnt vanaf dit moment.")

@@ -36,7 +36,9 @@ class FileExtensionValidator:
         extension = Path(file.name).suffix.lower().lstrip(".")
         if extension not in self.allowed:
             raise ValidationError(
-                _("Bestanden van het type “.%(extension)s” kunnen niet worden geüpload. Toegestaan: %(allowed)s."),
+                _(
+                    "Bestanden van het type “.%(extension)s” kunnen niet worden geüpload. Toegestaan: %(allowed)s."
+                ),
                 params={"extension": extension or "?", "allowed": ", ".join(f".{e}" for e in self.allowed)},
                 code="invalid_extension",
             )

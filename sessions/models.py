@@ -28,7 +28,9 @@ class SessionQuerySet(models.QuerySet):
             "theme_groups__pillar",
             models.Prefetch(
                 "speaker_roles",
-                queryset=SessionSpeaker.objects.select_related("speaker__organisation").order_by("position", "id"),
+                queryset=SessionSpeaker.objects.select_related("speaker__organisation").order_by(
+                    "position", "id"
+                ),
             ),
             "materials",
         )
@@ -53,7 +55,9 @@ class Session(models.Model):
         BREAK = "break", _("Pauze")
         NETWORKING = "networking", _("Netwerken")
 
-    event = models.ForeignKey(Event, verbose_name=_("netwerkdag"), on_delete=models.CASCADE, related_name="sessions")
+    event = models.ForeignKey(
+        Event, verbose_name=_("netwerkdag"), on_delete=models.CASCADE, related_name="sessions"
+    )
     title = models.CharField(_("titel"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200)
     description = models.TextField(_("beschrijving"), blank=True, help_text=_("Markdown."))
@@ -61,7 +65,10 @@ class Session(models.Model):
     start_time = models.TimeField(_("begintijd"))
     end_time = models.TimeField(_("eindtijd"))
     location = models.CharField(
-        _("zaal of verzamelpunt"), max_length=200, blank=True, help_text=_("Bijvoorbeeld: Raadzaal, of: hoofdingang stadhuis.")
+        _("zaal of verzamelpunt"),
+        max_length=200,
+        blank=True,
+        help_text=_("Bijvoorbeeld: Raadzaal, of: hoofdingang stadhuis."),
     )
     pillars = models.ManyToManyField(
         Pillar,
@@ -145,8 +152,12 @@ class SessionSpeaker(models.Model):
         CHAIR = "chair", _("Dagvoorzitter")
         HOST = "host", _("Gastheer/gastvrouw")
 
-    session = models.ForeignKey(Session, verbose_name=_("sessie"), on_delete=models.CASCADE, related_name="speaker_roles")
-    speaker = models.ForeignKey(Speaker, verbose_name=_("spreker"), on_delete=models.CASCADE, related_name="session_roles")
+    session = models.ForeignKey(
+        Session, verbose_name=_("sessie"), on_delete=models.CASCADE, related_name="speaker_roles"
+    )
+    speaker = models.ForeignKey(
+        Speaker, verbose_name=_("spreker"), on_delete=models.CASCADE, related_name="session_roles"
+    )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
     position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
@@ -171,14 +182,18 @@ class SessionSpeaker(models.Model):
         clash = (
             SessionSpeaker.objects.filter(speaker_id=self.speaker_id, session__event_id=self.session.event_id)
             .exclude(session_id=self.session_id)
-            .filter(session__start_time__lt=self.session.end_time, session__end_time__gt=self.session.start_time)
+            .filter(
+                session__start_time__lt=self.session.end_time, session__end_time__gt=self.session.start_time
+            )
             .select_related("session")
             .first()
         )
         if clash:
             raise ValidationError(
                 {
-                    "speaker": _("%(speaker)s staat op dat moment al in de sessie “%(session)s” (%(start)s–%(end)s).")
+                    "speaker": _(
+                        "%(speaker)s staat op dat moment al in de sessie “%(session)s” (%(start)s–%(end)s)."
+                    )
                     % {
                         "speaker": self.speaker,
                         "session": clash.session.title,
@@ -190,8 +205,12 @@ class SessionSpeaker(models.Model):
 
 
 class Material(models.Model):
-    session = models.ForeignKey(Session, verbose_name=_("sessie"), on_delete=models.CASCADE, related_name="materials")
-    title = models.CharField(_("titel"), max_length=200, help_text=_("Bijvoorbeeld: Presentatie Jaco Dagevos (pdf)."))
+    session = models.ForeignKey(
+        Session, verbose_name=_("sessie"), on_delete=models.CASCADE, related_name="materials"
+    )
+    title = models.CharField(
+        _("titel"), max_length=200, help_text=_("Bijvoorbeeld: Presentatie Jaco Dagevos (pdf).")
+    )
     file = models.FileField(
         _("bestand"),
         upload_to="materials/%Y/",
@@ -199,7 +218,11 @@ class Material(models.Model):
         validators=[FileExtensionValidator(MATERIAL_EXTENSIONS), FileSizeValidator(MATERIAL_MAX_BYTES)],
         help_text=_("PDF, PowerPoint, ODP, Word, ODT of Excel, hoogstens 50 MB."),
     )
-    url = models.URLField(_("link"), blank=True, help_text=_("In plaats van een bestand: een link, bijvoorbeeld naar een video."))
+    url = models.URLField(
+        _("link"),
+        blank=True,
+        help_text=_("In plaats van een bestand: een link, bijvoorbeeld naar een video."),
+    )
     position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
     class Meta:
@@ -210,7 +233,9 @@ class Material(models.Model):
             models.CheckConstraint(
                 condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
                 name="material_file_xor_url",
-                violation_error_message=_("Geef een bestand óf een link, niet allebei en niet geen van beide."),
+                violation_error_message=_(
+                    "Geef een bestand óf een link, niet allebei en niet geen van beide."
+                ),
             )
         ]
 

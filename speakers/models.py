@@ -21,7 +21,9 @@ class Speaker(models.Model):
         _("sorteernaam"),
         max_length=200,
         blank=True,
-        help_text=_("Voor de lijst A–Z, zonder tussenvoegsel voorop: ‘Mulligen, Peter Hein van’. Leeg: de naam."),
+        help_text=_(
+            "Voor de lijst A–Z, zonder tussenvoegsel voorop: ‘Mulligen, Peter Hein van’. Leeg: de naam."
+        ),
     )
     job_title = models.CharField(_("functie"), max_length=200, blank=True)
     organisation = models.ForeignKey(
@@ -32,7 +34,9 @@ class Speaker(models.Model):
         blank=True,
         related_name="speakers",
     )
-    bio = models.TextField(_("korte biografie"), blank=True, help_text=_("Markdown. Een paar zinnen in de derde persoon."))
+    bio = models.TextField(
+        _("korte biografie"), blank=True, help_text=_("Markdown. Een paar zinnen in de derde persoon.")
+    )
     photo = models.ImageField(
         _("foto"),
         upload_to="speakers/",

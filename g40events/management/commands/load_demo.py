@@ -40,7 +40,11 @@ ORGANISATIONS = [
     ("Sociaal en Cultureel Planbureau", Organisation.Kind.KNOWLEDGE, "https://www.scp.nl"),
     ("Centraal Bureau voor de Statistiek", Organisation.Kind.KNOWLEDGE, "https://www.cbs.nl"),
     ("Erasmus Universiteit Rotterdam", Organisation.Kind.KNOWLEDGE, "https://www.eur.nl"),
-    ("Ministerie van Economische Zaken en Klimaat", Organisation.Kind.NATIONAL, "https://www.rijksoverheid.nl"),
+    (
+        "Ministerie van Economische Zaken en Klimaat",
+        Organisation.Kind.NATIONAL,
+        "https://www.rijksoverheid.nl",
+    ),
     ("WePublic", Organisation.Kind.OTHER, ""),
     ("Stichting Eropaf!", Organisation.Kind.OTHER, ""),
 ]
@@ -489,7 +493,9 @@ def aware(date: datetime.date, clock_time: str) -> datetime.datetime:
 
 
 class Command(BaseCommand):
-    help = "Load the demo: the Deventer netwerkdag of 24 April 2024, the bestuurlijke netwerkdag and Dordrecht."
+    help = (
+        "Load the demo: the Deventer netwerkdag of 24 April 2024, the bestuurlijke netwerkdag and Dordrecht."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -499,7 +505,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             self.load()
-        self.stdout.write(self.style.SUCCESS("Demo loaded: Deventer (24-04-2024), 29-05-2024, Dordrecht (21-11-2024)."))
+        self.stdout.write(
+            self.style.SUCCESS("Demo loaded: Deventer (24-04-2024), 29-05-2024, Dordrecht (21-11-2024).")
+        )
         if settings.SITE_DATE != DEMO_SITE_DATE:
             self.stdout.write(
                 f"Note: the demo is meant to be seen with SITE_DATE={DEMO_SITE_DATE.isoformat()} "
