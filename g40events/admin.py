@@ -10,8 +10,6 @@ from django.utils.translation import ngettext
 from g40events.models import Event, Organisation, Pillar, Recap, ThemeGroup
 from g40events.services import duplicate_event
 from g40events.widgets import TIME_FIELD
-from sessions.admin import PlaceCountsMixin, fill_waiting_list_or_warn, with_place_counts
-from sessions.models import Session
 
 admin.site.site_header = _("G40 netwerkdagen — beheer")
 admin.site.site_title = _("G40 netwerkdagen")
@@ -57,34 +55,6 @@ class ThemeGroupAdmin(admin.ModelAdmin):
         return obj.session_total
 
 
-class SessionInline(PlaceCountsMixin, admin.TabularInline):
-    model = Session
-    formfield_overrides = TIME_FIELD
-    fields = [
-        "start_time",
-        "end_time",
-        "title",
-        "kind",
-        "location",
-        "takes_registrations",
-        "capacity",
-        "taken_column",
-        "waiting_column",
-        "participants_link",
-    ]
-    readonly_fields = ["taken_column", "waiting_column", "participants_link"]
-    ordering = ["start_time", "end_time", "title"]
-    extra = 0
-    show_change_link = True
-    prepopulated_fields = {"slug": ["title"]}
-
-    def get_fields(self, request, obj=None):
-        return [*self.fields, "slug"]
-
-    def get_queryset(self, request):
-        return with_place_counts(super().get_queryset(request))
-
-
 class RecapInline(admin.TabularInline):
     model = Recap
     fields = ["title", "pillar", "status", "published_at"]
@@ -115,7 +85,8 @@ class EventAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["host_city"]
     save_on_top = True
-    inlines = [SessionInline, RecapInline]
+    # The programme app adds the sessions inline (sessions/admin.py): apps depend one way.
+    inlines = [RecapInline]
     actions = ["duplicate_as_next_edition"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "is_announced"]}),
@@ -144,14 +115,6 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(description=_("sessies"), ordering="session_total")
     def session_count(self, obj):
         return obj.session_total
-
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        # Sessions whose capacity went up give the new places to their waiting lists.
-        if formset.model is Session:
-            for session in (f.instance for f in formset.forms if f.instance.pk):
-                if session.takes_registrations:
-                    fill_waiting_list_or_warn(self, request, session)
 
     @admin.action(description=_("Dupliceren als volgende editie (programma zonder sprekers)"))
     def duplicate_as_next_edition(self, request, queryset):

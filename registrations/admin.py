@@ -2,7 +2,7 @@ import csv
 import json
 
 from django.contrib import admin, messages
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -12,8 +12,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from g40events.admin import RecapInline
+from g40events.models import Event
 from registrations import emails, services
 from registrations.models import EmailLog, Place, Registration
+from sessions import admin as programme_admin
 from sessions.models import Session
 
 
@@ -363,3 +366,104 @@ class EmailLogAdmin(admin.ModelAdmin):
                 % {"count": failed},
                 messages.ERROR,
             )
+
+
+# Registration adds places, taken and waiting to the programme's admin pages, and gives a raised
+# capacity to the waiting list. It extends the programme's admin classes: apps depend one way.
+
+
+def with_place_counts(queryset):
+    """Annotate sessions with their confirmed places (taken) and waiting-list places (waiting)."""
+    return queryset.annotate(
+        taken=Count("places", filter=Q(places__status="confirmed"), distinct=True),
+        waiting=Count("places", filter=Q(places__status="waiting"), distinct=True),
+    )
+
+
+def fill_waiting_list_or_warn(model_admin, request, session):
+    """Give a session's free places to its waiting list; if the session is busy, say so instead of failing."""
+    try:
+        services.fill_from_waiting_list(session=session)
+    except services.TryAgainLater:
+        model_admin.message_user(
+            request,
+            _(
+                "“%(session)s” is opgeslagen, maar de wachtlijst kon nog niet worden bijgewerkt: sla hem zo nog eens op."
+            )
+            % {"session": session.title},
+            messages.WARNING,
+        )
+
+
+class PlaceCountsMixin:
+    """Columns places / taken / waiting and a link to the participants' list."""
+
+    place_columns = ["taken_column", "waiting_column", "participants_link"]
+
+    @admin.display(description=_("plaatsen"), ordering="capacity")
+    def places_column(self, obj):
+        if not obj.takes_registrations:
+            return "–"
+        return _("onbeperkt") if obj.capacity is None else obj.capacity
+
+    @admin.display(description=_("bezet"), ordering="taken")
+    def taken_column(self, obj):
+        return getattr(obj, "taken", "–") if obj.takes_registrations else "–"
+
+    @admin.display(description=_("wachtlijst"), ordering="waiting")
+    def waiting_column(self, obj):
+        return getattr(obj, "waiting", "–") if obj.takes_registrations else "–"
+
+    @admin.display(description=_("deelnemerslijst"))
+    def participants_link(self, obj):
+        if not obj.pk or not obj.takes_registrations:
+            return "–"
+        url = reverse("admin:registrations_session_participants", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("lijst en wachtlijst"))
+
+
+class SessionInline(PlaceCountsMixin, programme_admin.SessionInline):
+    fields = [*programme_admin.SessionInline.fields, *PlaceCountsMixin.place_columns]
+    readonly_fields = PlaceCountsMixin.place_columns
+
+    def get_queryset(self, request):
+        return with_place_counts(super().get_queryset(request))
+
+
+class EventAdmin(programme_admin.EventAdmin):
+    inlines = [SessionInline, RecapInline]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # Sessions whose capacity went up give the new places to their waiting lists.
+        if formset.model is Session:
+            for session in (f.instance for f in formset.forms if f.instance.pk):
+                if session.takes_registrations:
+                    fill_waiting_list_or_warn(self, request, session)
+
+
+class SessionAdmin(PlaceCountsMixin, programme_admin.SessionAdmin):
+    list_display = [
+        *(c for c in programme_admin.SessionAdmin.list_display if c != "capacity"),
+        "places_column",
+        *PlaceCountsMixin.place_columns,
+    ]
+    readonly_fields = PlaceCountsMixin.place_columns
+    fieldsets = [
+        *programme_admin.SessionAdmin.fieldsets[:-1],
+        (_("Aanmelding"), {"fields": ["takes_registrations", "capacity", *PlaceCountsMixin.place_columns]}),
+    ]
+
+    def get_queryset(self, request):
+        return with_place_counts(super().get_queryset(request))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A raised capacity goes to the waiting list at once (first come, first served).
+        if obj.takes_registrations:
+            fill_waiting_list_or_warn(self, request, obj)
+
+
+for model, model_admin in [(Event, EventAdmin), (Session, SessionAdmin)]:
+    admin.site.unregister(model)
+    admin.site.register(model, model_admin)
