@@ -28,6 +28,10 @@ demo: install .secret_key
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo
 
 run: demo
+	@echo
+	@echo "  Serving the demo at http://127.0.0.1:8000 (admin: http://127.0.0.1:8000/beheer/)."
+	@echo "  E-mails go to $${EMAIL_URL:-this terminal (EMAIL_URL=consolemail://)}."
+	@echo
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install-test
