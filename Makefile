@@ -30,7 +30,7 @@ demo: install .secret_key
 run: demo
 	@echo
 	@echo "  Serving the demo at http://127.0.0.1:8000 (admin: http://127.0.0.1:8000/beheer/)."
-	@echo "  E-mails go to $${EMAIL_URL:-this terminal (EMAIL_URL=consolemail://)}."
+	@echo "  E-mails are printed in this terminal, unless EMAIL_URL points at a mail server."
 	@echo
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
