@@ -167,8 +167,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # Registrations (see registrations/services.py).
 # Sign-up POSTs per client address and window in seconds, counted in the shared cache. Generous:
-# colleagues from one city hall arrive from one NAT address.
-_limit, _window = env.str("REGISTRATION_RATE_LIMIT", default="60/600").split("/")
+# colleagues from one city hall arrive from one NAT address, and a few of them submit twice after
+# a typing error: 300 per 10 minutes lets a whole city hall through and still stops a flood.
+_limit, _window = env.str("REGISTRATION_RATE_LIMIT", default="300/600").split("/")
 REGISTRATION_RATE_LIMIT = (int(_limit), int(_window))
 # Where the client's address is, for that count: behind a reverse proxy the header it sets, such as
 # HTTP_X_FORWARDED_FOR (its last entry is used) or HTTP_X_REAL_IP.

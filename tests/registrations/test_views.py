@@ -490,3 +490,22 @@ def test_manage_page_query_count_does_not_grow_with_sessions_or_registrations(
     services.change_sessions(registration=registration, session_ids=[s.pk for s in sessions])
     with django_assert_max_num_queries(8):
         client.get(registration.get_absolute_url())
+
+
+def test_register_a_whole_city_hall_behind_one_address_gets_through_with_the_default_limit(client):
+    """When registration opens, a hundred colleagues of one city hall sign up from one NAT address."""
+    event = open_event(capacity=None)
+    session = signup_session(event, title="Sociale pijler", capacity=None)
+
+    answers = [
+        client.post(
+            register_url(event),
+            form_data(email=f"collega{n}@dordrecht.example", submission=f"form-{n}", slot_1=str(session.pk)),
+            REMOTE_ADDR="192.0.2.10",
+        ).status_code
+        for n in range(100)
+    ]
+
+    assert answers == [302] * 100
+    assert Registration.objects.filter(event=event).count() == 100
+    assert Place.objects.filter(session=session, status="confirmed").count() == 100
