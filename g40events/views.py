@@ -6,20 +6,19 @@ Drafts are 404 for the public; staff with the change permission preview them wit
 
 import html
 import json
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from g40events import clock
 from g40events.models import Event, Pillar, Recap, Status, ThemeGroup
 from g40events.text import render_markdown
 from sessions.models import Session, SessionSpeaker
+from sessions.programme import ProgrammeFilter, group_in_time_slots, programme_cards
 
 # Characters that could end a <script> element or start an HTML comment inside it.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -32,7 +31,12 @@ def json_for_script(data) -> str:
 
 def plain_summary(markdown_text: str, length: int = 300) -> str:
     """The first sentences of organiser-written Markdown as plain text, for meta tags."""
-    text = html.unescape(strip_tags(render_markdown(markdown_text)))
+    return summary_of_html(render_markdown(markdown_text), length)
+
+
+def summary_of_html(rendered: str, length: int = 300) -> str:
+    """The first sentences of rendered Markdown as plain text, for meta tags."""
+    text = html.unescape(strip_tags(rendered))
     return Truncator(" ".join(text.split())).chars(length)
 
 
@@ -49,109 +53,6 @@ class PreviewMixin:
     def can_preview(self) -> bool:
         user = self.request.user
         return user.is_staff and user.has_perm(self.preview_permission)
-
-
-@dataclass
-class TimeSlot:
-    """Sessions that overlap in time: parallel sessions, or a lunch with its walks."""
-
-    start: object
-    end: object
-    sessions: list = field(default_factory=list)
-
-    @property
-    def is_parallel(self) -> bool:
-        return len(self.sessions) > 1
-
-
-def group_in_time_slots(sessions) -> list[TimeSlot]:
-    """Group sessions (ordered by start time) into slots of overlapping sessions."""
-    slots: list[TimeSlot] = []
-    for session in sessions:
-        if slots and session.start_time < slots[-1].end:
-            slot = slots[-1]
-            slot.end = max(slot.end, session.end_time)
-        else:
-            slot = TimeSlot(start=session.start_time, end=session.end_time)
-            slots.append(slot)
-        slot.sessions.append(session)
-    return slots
-
-
-def session_is_for_everyone(session) -> bool:
-    return not session.pillars.all() and not session.theme_groups.all()
-
-
-def session_in_pillar(session, pillar) -> bool:
-    return any(p.pk == pillar.pk for p in session.pillars.all()) or any(
-        group.pillar_id == pillar.pk for group in session.theme_groups.all()
-    )
-
-
-def session_in_theme_group(session, theme_group) -> bool:
-    return any(group.pk == theme_group.pk for group in session.theme_groups.all())
-
-
-class ProgrammeFilter:
-    """The pillar and theme-group filter of a programme, from the query string.
-
-    Works on sessions already fetched with Session.objects.for_programme(), so that filtering
-    costs no queries. Sessions for everyone (opening, lunch) stay in a filtered programme.
-    """
-
-    def __init__(self, sessions, query):
-        self.sessions = sessions
-        pillars, theme_groups = {}, {}
-        for session in sessions:
-            for pillar in session.pillars.all():
-                pillars[pillar.pk] = pillar
-            for group in session.theme_groups.all():
-                theme_groups[group.pk] = group
-                if group.pillar is not None:
-                    pillars[group.pillar.pk] = group.pillar
-        self.pillars = sorted(pillars.values(), key=lambda p: (p.position, p.name))
-        self.theme_groups = sorted(theme_groups.values(), key=lambda g: g.name.casefold())
-        self.errors = []
-        self.pillar = self._choose(
-            query.get("pijler", ""),
-            self.pillars,
-            _("De gekozen pijler staat niet op het programma van deze netwerkdag."),
-        )
-        self.theme_group = self._choose(
-            query.get("themagroep", ""),
-            self.theme_groups,
-            _("De gekozen themagroep staat niet op het programma van deze netwerkdag."),
-        )
-
-    def _choose(self, slug, options, not_found_message):
-        slug = slug.strip()
-        if not slug:
-            return None
-        for option in options:
-            if option.slug == slug:
-                return option
-        self.errors.append(not_found_message)
-        return None
-
-    @property
-    def is_active(self) -> bool:
-        return self.pillar is not None or self.theme_group is not None
-
-    @property
-    def selected_sessions(self) -> list:
-        if not self.is_active:
-            return list(self.sessions)
-        selected = []
-        for session in self.sessions:
-            if session_is_for_everyone(session):
-                selected.append(session)
-                continue
-            if self.pillar is not None and not session_in_pillar(session, self.pillar):
-                continue
-            if self.theme_group is not None and not session_in_theme_group(session, self.theme_group):
-                continue
-            selected.append(session)
-        return selected
 
 
 def event_json_ld(event: Event, description: str) -> dict:
@@ -236,14 +137,14 @@ class EventDetailView(PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         event = self.object
-        sessions = list(
-            Session.objects.filter(event=event).for_programme().order_by("start_time", "end_time", "title")
-        )
+        sessions = programme_cards(event)
         programme_filter = ProgrammeFilter(sessions, self.request.GET)
         selected = programme_filter.selected_sessions
-        description = plain_summary(event.introduction) or event.title
+        introduction = render_markdown(event.introduction)
+        description = summary_of_html(introduction) or event.title
         return super().get_context_data(
             preview=not event.is_published,
+            introduction=introduction,
             slots=group_in_time_slots(selected),
             session_count=len(sessions),
             selected_count=len(selected),
@@ -252,7 +153,6 @@ class EventDetailView(PreviewMixin, DetailView):
             meta_description=description,
             canonical_url=absolute_url(event.get_absolute_url()),
             json_ld=json_for_script(event_json_ld(event, description)),
-            site_url=settings.SITE_URL,
             **kwargs,
         )
 
