@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -136,9 +135,8 @@ def _session_cards(event: Event) -> dict[int, SessionCard]:
     kind_labels = {kind: str(label) for kind, label in Session.Kind.choices}  # translated once
     rows = (
         Session.objects.filter(event=event)
-        .annotate(has_description=ExpressionWrapper(~Q(description=""), output_field=BooleanField()))
         .order_by("start_time", "end_time", "title")
-        .values_list("pk", "title", "slug", "kind", "start_time", "end_time", "location", "has_description")
+        .values_list("pk", "title", "slug", "kind", "start_time", "end_time", "location", "description")
     )
     return {
         pk: SessionCard(
@@ -150,9 +148,9 @@ def _session_cards(event: Event) -> dict[int, SessionCard]:
             end_time=end_time,
             location=location,
             url=session_url(slug),
-            has_description=has_description,
+            has_description=bool(description),
         )
-        for pk, title, slug, kind, start_time, end_time, location, has_description in rows
+        for pk, title, slug, kind, start_time, end_time, location, description in rows
     }
 
 
