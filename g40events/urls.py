@@ -44,6 +44,7 @@ event_patterns = [
     path("terugblik/<slug:slug>/", views.RecapDetailView.as_view(), name="recap"),
     path("agenda.ics", exports.events_calendar, name="calendar"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.RobotsView.as_view(), name="robots"),
     path("health/", exports.health, name="health"),
 ]
 

@@ -9,6 +9,7 @@ import json
 
 from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q
+from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -43,6 +44,11 @@ def summary_of_html(rendered: str, length: int = 300) -> str:
 def absolute_url(path: str) -> str:
     """The address of a page as the outside world reaches it (not the Host header)."""
     return f"{settings.SITE_URL}{path}"
+
+
+def webcal_url(url: str) -> str:
+    """An http(s) address as webcal://, which opens calendar apps to subscribe to a feed."""
+    return "webcal://" + url.split("://", 1)[1]
 
 
 class PreviewMixin:
@@ -119,8 +125,12 @@ class ArchiveView(ListView):
         return Event.objects.published().past().select_related("host_city")
 
     def get_context_data(self, **kwargs):
+        calendar_url = absolute_url(reverse("events:calendar"))
         return super().get_context_data(
-            upcoming_events=Event.objects.published().upcoming().select_related("host_city"), **kwargs
+            upcoming_events=Event.objects.published().upcoming().select_related("host_city"),
+            calendar_url=calendar_url,
+            calendar_webcal_url=webcal_url(calendar_url),
+            **kwargs,
         )
 
 
@@ -153,6 +163,7 @@ class EventDetailView(PreviewMixin, DetailView):
             meta_description=description,
             canonical_url=absolute_url(event.get_absolute_url()),
             json_ld=json_for_script(event_json_ld(event, description)),
+            schedule_url=reverse("events:schedule", kwargs={"slug": event.slug}),
             **kwargs,
         )
 
@@ -270,3 +281,13 @@ class RecapDetailView(PreviewMixin, DetailView):
             canonical_url=absolute_url(recap.get_absolute_url()),
             **kwargs,
         )
+
+
+class RobotsView(TemplateView):
+    """robots.txt: crawl everything but the admin and the personal links to a registration."""
+
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sitemap_url=absolute_url(reverse("events:sitemap")), **kwargs)
