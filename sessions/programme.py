@@ -1,9 +1,10 @@
 """The programme of a netwerkdag as its page shows it: session cards by time slot, with a filter.
 
 A large netwerkdag has 60 sessions, 120 speakers and 30 theme groups. Read as model instances
-with prefetches and drawn with nested template includes, its page took over 100 ms to render.
-Here the programme is read as plain rows in five queries, every pillar, theme group and URL is
-built once, and each session card is drawn by one small function (figures in bench/README.md).
+with prefetches and drawn with nested template includes, its page took well over 100 ms to
+render. Here the programme is read as plain rows in five queries, each pillar, theme group and
+URL is built once, and the time slots and their cards are drawn by two plain functions
+(figures in bench/README.md).
 
 The session, speaker, pillar and theme-group pages show a few sessions each and draw them with
 the partials includes/speaker_names.html, session_tags.html and materials.html;
@@ -13,7 +14,7 @@ that the two stay alike.
 
 import datetime
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from g40events.models import Event
 from sessions.models import Material, Session, SessionSpeaker
@@ -321,11 +323,13 @@ class ProgrammeFilter:
         ]
 
 
-# --- the session card --------------------------------------------------------------------------
+# --- drawing the programme ---------------------------------------------------------------------
 #
-# Drawn with _format_html(): django.utils.html.format_html() with the same escaping (html.escape
-# for every value that is not marked safe), without the check for lazy translations on each
-# value that made Django's version three times slower for the sixty cards of a large programme.
+# The cards are drawn with _format_html(): django.utils.html.format_html() with the same
+# escaping (html.escape for every value that is not marked safe already), without the check for
+# lazy translations on each value that made Django's version three times slower for the sixty
+# cards of a large programme. A card is a list of fragments: either literal markup of this
+# module, or the result of _format_html().
 
 
 def _escape(value) -> str:
@@ -334,11 +338,6 @@ def _escape(value) -> str:
 
 def _format_html(format_string: str, *args) -> SafeString:
     return SafeString(format_string.format(*map(_escape, args)))
-
-
-def _join(separator: str, fragments: Iterable) -> SafeString:
-    """Join HTML fragments with a separator of our own markup, escaping unsafe fragments."""
-    return SafeString(separator.join(map(_escape, fragments)))
 
 
 def _time(value: datetime.time) -> SafeString:
@@ -353,85 +352,100 @@ def _session_meta(session: SessionCard, slot: TimeSlot) -> SafeString:
     if (session.start_time, session.end_time) != (slot.start, slot.end):
         parts.append(_format_html("{}–{}", _time(session.start_time), _time(session.end_time)))
     if session.location:
-        parts.append(session.location)
-    return _join(" · ", parts)
-
-
-def _speaker_list(speakers: list[CardSpeaker]) -> str:
-    """As includes/speaker_names.html."""
-    if not speakers:
-        return ""
-    items = []
-    for speaker in speakers:
-        organisation = role = ""
-        if speaker.organisation:
-            organisation = _format_html(
-                ' <span class="speakers__organisation">({})</span>', speaker.organisation
-            )
-        if speaker.role != SessionSpeaker.Role.SPEAKER:
-            role = _format_html(' <span class="speakers__role">– {}</span>', speaker.role_label.lower())
-        items.append(
-            _format_html(
-                '  <li><a href="{}">{}</a>{}{}</li>\n', speaker.url, speaker.name, organisation, role
-            )
-        )
-    return _format_html('<ul class="speakers">\n{}</ul>\n', _join("", items))
-
-
-def _tag_row(label: str, tags: list) -> SafeString:
-    return _format_html("  <div><dt>{}</dt>{}</div>\n", label, _join("", (tag.item for tag in tags)))
-
-
-def _tag_list(session: SessionCard) -> str:
-    """As includes/session_tags.html."""
-    rows = []
-    if session.pillars:
-        label = _("Pijlers") if len(session.pillars) > 1 else _("Pijler")
-        rows.append(_tag_row(label, session.pillars))
-    if session.theme_groups:
-        label = _("Themagroepen") if len(session.theme_groups) > 1 else _("Themagroep")
-        rows.append(_tag_row(label, session.theme_groups))
-    if not rows:
-        return ""
-    return _format_html('<dl class="tags">\n{}</dl>\n', _join("", rows))
-
-
-def _material_list(materials: list[CardMaterial]) -> str:
-    """As includes/materials.html."""
-    if not materials:
-        return ""
-    items = (
-        _format_html(
-            '  <li><a href="{}" data-print-url="{}">{}</a> <span class="materials__type">({})</span></li>\n',
-            material.href,
-            material.print_url,
-            material.title,
-            material.file_type or _("link"),
-        )
-        for material in materials
-    )
-    return _format_html('<ul class="materials">\n{}</ul>\n', _join("", items))
+        parts.append(_format_html("{}", session.location))
+    return SafeString(" · ".join(parts))
 
 
 def render_session_card(session: SessionCard, slot: TimeSlot) -> SafeString:
-    """The card of a session on the netwerkdag page, under the <h3> of its time slot."""
+    """The card of a session on the netwerkdag page, under the <h3> of its time slot.
+
+    Its speakers, tags and materials as includes/speaker_names.html, session_tags.html and
+    materials.html draw them on the other pages.
+    """
     title = session.title
     if session.has_page_to_open:
         title = _format_html('<a href="{}">{}</a>', session.url, session.title)
-    return _format_html(
-        '\n<article class="session session--{}">\n'
-        '  <h4 class="session__title">{}</h4>\n'
-        '  <p class="session__meta">{}</p>\n'
-        "{}{}{}</article>\n",
-        session.kind,
-        title,
-        _session_meta(session, slot),
-        _speaker_list(session.speakers),
-        _tag_list(session),
-        _material_list(session.materials),
-    )
+    parts = [
+        _format_html(
+            '\n<article class="session session--{}">\n'
+            '  <h4 class="session__title">{}</h4>\n'
+            '  <p class="session__meta">{}</p>\n',
+            session.kind,
+            title,
+            _session_meta(session, slot),
+        )
+    ]
+    if session.speakers:
+        parts.append('<ul class="speakers">\n')
+        for speaker in session.speakers:
+            parts.append(_format_html('  <li><a href="{}">{}</a>', speaker.url, speaker.name))
+            if speaker.organisation:
+                parts.append(
+                    _format_html(' <span class="speakers__organisation">({})</span>', speaker.organisation)
+                )
+            if speaker.role != SessionSpeaker.Role.SPEAKER:
+                parts.append(
+                    _format_html(' <span class="speakers__role">– {}</span>', speaker.role_label.lower())
+                )
+            parts.append("</li>\n")
+        parts.append("</ul>\n")
+    if session.pillars or session.theme_groups:
+        parts.append('<dl class="tags">\n')
+        if session.pillars:
+            label = _("Pijlers") if len(session.pillars) > 1 else _("Pijler")
+            parts += [
+                _format_html("  <div><dt>{}</dt>", label),
+                *(tag.item for tag in session.pillars),
+                "</div>\n",
+            ]
+        if session.theme_groups:
+            label = _("Themagroepen") if len(session.theme_groups) > 1 else _("Themagroep")
+            parts += [
+                _format_html("  <div><dt>{}</dt>", label),
+                *(tag.item for tag in session.theme_groups),
+                "</div>\n",
+            ]
+        parts.append("</dl>\n")
+    if session.materials:
+        parts.append('<ul class="materials">\n')
+        for material in session.materials:
+            parts.append(
+                _format_html(
+                    '  <li><a href="{}" data-print-url="{}">{}</a> <span class="materials__type">({})</span></li>\n',
+                    material.href,
+                    material.print_url,
+                    material.title,
+                    material.file_type or _("link"),
+                )
+            )
+        parts.append("</ul>\n")
+    parts.append("</article>\n")
+    return SafeString("".join(parts))
 
 
-def render_session_cards(slot: TimeSlot) -> SafeString:
-    """The cards of the sessions in a time slot."""
-    return _join("", (render_session_card(session, slot) for session in slot.sessions))
+def render_time_slots(slots: list[TimeSlot]) -> SafeString:
+    """The programme by time slot: the slot's time as a heading, then its cards side by side."""
+    parts = []
+    for number, slot in enumerate(slots, start=1):
+        count = ""
+        if slot.is_parallel:
+            counter = len(slot.sessions)
+            count = _format_html(
+                ' <span class="slot__count">{}</span>',
+                ngettext("%(counter)s sessie tegelijk", "%(counter)s sessies tegelijk", counter)
+                % {"counter": counter},
+            )
+        parts.append(
+            _format_html(
+                '\n<section class="slot" aria-labelledby="slot-{0}">\n'
+                '  <h3 class="slot__time" id="slot-{0}">{1}–{2}{3}</h3>\n'
+                '  <div class="slot__sessions">',
+                number,
+                _time(slot.start),
+                _time(slot.end),
+                count,
+            )
+        )
+        parts += [render_session_card(session, slot) for session in slot.sessions]
+        parts.append("</div>\n</section>\n")
+    return SafeString("".join(parts))

@@ -1,14 +1,14 @@
 from django import template
 
-from sessions.programme import render_session_cards
+from sessions.programme import render_time_slots
 
 register = template.Library()
 
 
 @register.simple_tag
-def session_cards(slot):
-    """The cards of the sessions in a time slot of the netwerkdag page: {% session_cards slot %}.
+def time_slots(slots):
+    """The programme of the netwerkdag page by time slot, with its session cards.
 
     Drawn in Python rather than with a template per card: see sessions/programme.py.
     """
-    return render_session_cards(slot)
+    return render_time_slots(slots)
