@@ -209,7 +209,9 @@ class Material(models.Model):
         Session, verbose_name=_("sessie"), on_delete=models.CASCADE, related_name="materials"
     )
     title = models.CharField(
-        _("titel"), max_length=200, help_text=_("Bijvoorbeeld: Presentatie Jaco Dagevos (pdf).")
+        _("titel"),
+        max_length=200,
+        help_text=_("Bijvoorbeeld: Presentatie Jaco Dagevos. Het bestandstype zet de site er zelf achter."),
     )
     file = models.FileField(
         _("bestand"),

@@ -59,7 +59,7 @@ def test_demo_has_the_deventer_day_as_the_article_describes(settings, tmp_path):
     dagevos = keynote.speaker_roles.get().speaker
     assert (dagevos.name, dagevos.organisation.name) == ("Jaco Dagevos", "Sociaal en Cultureel Planbureau")
     pdf = keynote.materials.get()
-    assert pdf.title == "Presentatie Jaco Dagevos (pdf)"
+    assert pdf.title == "Presentatie Jaco Dagevos"
     assert pdf.file.read().startswith(b"%PDF-1.4")
 
     joint = deventer.sessions.get(slug="eerst-een-thuis")

@@ -566,13 +566,15 @@ class Command(BaseCommand):
         )
         self.programme(deventer, DEVENTER_SESSIONS)
         keynote = deventer.sessions.get(slug="keynote-migratie")
-        if not keynote.materials.filter(title="Presentatie Jaco Dagevos (pdf)").exists():
-            material = Material(session=keynote, title="Presentatie Jaco Dagevos (pdf)")
-            material.file.save(
+        slides = keynote.materials.first() or Material(session=keynote)
+        slides.title = "Presentatie Jaco Dagevos"  # the page adds the file type: (PDF)
+        if not slides.file:
+            slides.file.save(
                 "presentatie-jaco-dagevos-migratie.pdf",
                 ContentFile(placeholder_pdf("Migratie in cijfers en in het debat - Jaco Dagevos")),
-                save=True,
+                save=False,
             )
+        slides.save()
 
         self.event(
             slug="bestuurlijke-netwerkdag-2024",
