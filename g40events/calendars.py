@@ -15,29 +15,18 @@ import datetime
 import html
 import re
 import zoneinfo
-from urllib.parse import urlsplit
 
 import icalendar
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from g40events.links import absolute_url, site_host
 from g40events.text import render_markdown
 
 TIME_ZONE = "Europe/Amsterdam"
 TZ = zoneinfo.ZoneInfo(TIME_ZONE)
 PRODID = "-//G40 stedennetwerk//g40events//NL"
-
-
-def site_host() -> str:
-    """The host of settings.SITE_URL, which makes UIDs unique to this site."""
-    return urlsplit(settings.SITE_URL).hostname or "localhost"
-
-
-def absolute_url(path: str) -> str:
-    """An absolute URL on the canonical address of the site (settings.SITE_URL)."""
-    return settings.SITE_URL + path
 
 
 def plain_text(markdown_text: str) -> str:
@@ -63,7 +52,8 @@ def _link_as_text(match: re.Match) -> str:
     return label if strip_tags(label) == href else f"{label} ({href})"
 
 
-def _local(date: datetime.date, time: datetime.time) -> datetime.datetime:
+def local_datetime(date: datetime.date, time: datetime.time) -> datetime.datetime:
+    """A date and clock time of the programme as a moment in Europe/Amsterdam."""
     return datetime.datetime.combine(date, time, tzinfo=TZ)
 
 
@@ -109,8 +99,8 @@ def event_vevent(event) -> icalendar.Event:
     return _vevent(
         uid=f"event-{event.pk}@{site_host()}",
         summary=event.title,
-        starts=_local(event.date, event.start_time),
-        ends=_local(event.date, event.end_time),
+        starts=local_datetime(event.date, event.start_time),
+        ends=local_datetime(event.date, event.end_time),
         location=event_location(event),
         description=description,
         url=url,
@@ -138,8 +128,8 @@ def session_vevent(session) -> icalendar.Event:
     return _vevent(
         uid=f"session-{session.pk}@{site_host()}",
         summary=session.title,
-        starts=_local(event.date, session.start_time),
-        ends=_local(event.date, session.end_time),
+        starts=local_datetime(event.date, session.start_time),
+        ends=local_datetime(event.date, session.end_time),
         location=_join(session.location, event_location(event)),
         description="\n\n".join(part for part in parts if part),
         url=url,

@@ -18,7 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from g40events import calendars
-from g40events.calendars import TIME_ZONE, absolute_url, plain_text
+from g40events.calendars import TIME_ZONE, local_datetime, plain_text
+from g40events.links import absolute_url, site_host
 from g40events.models import Event
 
 FRAB_SCHEMA = "https://c3voc.de/schedule/schema.json"
@@ -84,7 +85,7 @@ def schedule_json(request, slug):
 
 def _guid(kind: str, key) -> str:
     """A stable UUID for an object on this site, as frab's guid fields want."""
-    namespace = uuid.uuid5(uuid.NAMESPACE_DNS, calendars.site_host())
+    namespace = uuid.uuid5(uuid.NAMESPACE_DNS, site_host())
     return str(uuid.uuid5(namespace, f"{kind}-{key}"))
 
 
@@ -94,10 +95,6 @@ def _hh_mm(minutes: int) -> str:
 
 def _minutes(time: datetime.time) -> int:
     return time.hour * 60 + time.minute
-
-
-def _local(date: datetime.date, time: datetime.time) -> datetime.datetime:
-    return datetime.datetime.combine(date, time, tzinfo=calendars.TZ)
 
 
 def frab_schedule(event, sessions) -> dict:
@@ -135,8 +132,8 @@ def frab_schedule(event, sessions) -> dict:
                     {
                         "index": 0,
                         "date": event.date.isoformat(),
-                        "day_start": _local(event.date, event.start_time).isoformat(),
-                        "day_end": _local(event.date, event.end_time).isoformat(),
+                        "day_start": local_datetime(event.date, event.start_time).isoformat(),
+                        "day_end": local_datetime(event.date, event.end_time).isoformat(),
                         "rooms": rooms,
                     }
                 ],
@@ -161,7 +158,7 @@ def _frab_talk(event, session, room: str) -> dict:
     return {
         "guid": _guid("session", session.pk),
         "id": session.pk,
-        "date": _local(event.date, session.start_time).isoformat(),
+        "date": local_datetime(event.date, session.start_time).isoformat(),
         "start": session.start_time.strftime("%H:%M"),
         "duration": _hh_mm(_minutes(session.end_time) - _minutes(session.start_time)),
         "room": room,

@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from g40events.calendars import absolute_url, site_host
+from g40events.links import absolute_url, site_host
 from g40events.models import Recap
 from g40events.text import render_markdown
 

@@ -7,7 +7,6 @@ Drafts are 404 for the public; staff with the change permission preview them wit
 import html
 import json
 
-from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -16,6 +15,7 @@ from django.utils.text import Truncator
 from django.views.generic import DetailView, ListView, TemplateView
 
 from g40events import clock
+from g40events.links import absolute_url, webcal_url
 from g40events.models import Event, Pillar, Recap, Status, ThemeGroup
 from g40events.text import render_markdown
 from sessions.models import Session, SessionSpeaker
@@ -39,16 +39,6 @@ def summary_of_html(rendered: str, length: int = 300) -> str:
     """The first sentences of rendered Markdown as plain text, for meta tags."""
     text = html.unescape(strip_tags(rendered))
     return Truncator(" ".join(text.split())).chars(length)
-
-
-def absolute_url(path: str) -> str:
-    """The address of a page as the outside world reaches it (not the Host header)."""
-    return f"{settings.SITE_URL}{path}"
-
-
-def webcal_url(url: str) -> str:
-    """An http(s) address as webcal://, which opens calendar apps to subscribe to a feed."""
-    return "webcal://" + url.split("://", 1)[1]
 
 
 class PreviewMixin:

@@ -25,6 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from g40events import clock
+from g40events.links import absolute_url
 from registrations.calendars import personal_calendar
 from registrations.models import EmailLog, Place, Registration
 
@@ -218,7 +219,7 @@ def _waiting_position(place: Place) -> int:
 
 def _url(obj) -> str:
     try:
-        return settings.SITE_URL + obj.get_absolute_url()
+        return absolute_url(obj.get_absolute_url())
     except NoReverseMatch:
         return settings.SITE_URL
 

@@ -1,6 +1,5 @@
 import secrets
 
-from django.conf import settings
 from django.core import signing
 from django.db import models
 from django.db.models import Q
@@ -8,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from g40events import clock
+from g40events.links import absolute_url
 from g40events.models import Event, Organisation
 from sessions.models import Session
 
@@ -105,7 +105,7 @@ class Registration(models.Model):
 
     @property
     def manage_url(self) -> str:
-        return settings.SITE_URL + self.get_absolute_url()
+        return absolute_url(self.get_absolute_url())
 
     @property
     def is_active(self) -> bool:

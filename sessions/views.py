@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.views.generic import DetailView
 
-from g40events.views import PreviewMixin, absolute_url, plain_summary
+from g40events.links import absolute_url
+from g40events.views import PreviewMixin, plain_summary
 from sessions.models import Session
 
 

@@ -4,7 +4,8 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
-from g40events.views import PreviewMixin, absolute_url, plain_summary
+from g40events.links import absolute_url
+from g40events.views import PreviewMixin, plain_summary
 from sessions.models import Session, SessionSpeaker
 from speakers.models import Speaker
 
