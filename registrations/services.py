@@ -25,6 +25,7 @@ from g40events.models import Event, Organisation, RegistrationState
 from registrations import emails
 from registrations.models import EmailLog, Place, Registration, normalise_email
 from sessions.models import Session
+from sessions.programme import group_in_time_slots
 
 logger = logging.getLogger(__name__)
 
@@ -99,25 +100,11 @@ class TimeSlot:
 
 
 def time_slots(sessions: Iterable[Session]) -> list[TimeSlot]:
-    """Group sessions into parallel time slots: sessions that overlap, directly or through another."""
+    """Group sessions into parallel time slots, as the programme does, numbered for the form."""
     ordered = sorted(sessions, key=lambda s: (s.start_time, s.end_time, s.title, s.pk))
-    groups: list[list[Session]] = []
-    group_end = None
-    for session in ordered:
-        if groups and session.start_time < group_end:
-            groups[-1].append(session)
-            group_end = max(group_end, session.end_time)
-        else:
-            groups.append([session])
-            group_end = session.end_time
     return [
-        TimeSlot(
-            number=number,
-            sessions=tuple(group),
-            start=min(s.start_time for s in group),
-            end=max(s.end_time for s in group),
-        )
-        for number, group in enumerate(groups, start=1)
+        TimeSlot(number=number, sessions=tuple(slot.sessions), start=slot.start, end=slot.end)
+        for number, slot in enumerate(group_in_time_slots(ordered), start=1)
     ]
 
 
