@@ -8,6 +8,6 @@ class G40EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from g40events import caching
+        from g40events import caching, checks  # noqa: F401 (checks registers the system checks)
 
         caching.connect_signals()

@@ -5,6 +5,7 @@ ALLOWED_HOSTS, DATABASE_URL, EMAIL_URL, CACHE_URL.
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -171,9 +172,6 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # a typing error: 300 per 10 minutes lets a whole city hall through and still stops a flood.
 _limit, _window = env.str("REGISTRATION_RATE_LIMIT", default="300/600").split("/")
 REGISTRATION_RATE_LIMIT = (int(_limit), int(_window))
-# Where the client's address is, for that count: behind a reverse proxy the header it sets, such as
-# HTTP_X_FORWARDED_FOR (its last entry is used) or HTTP_X_REAL_IP.
-REGISTRATION_CLIENT_ADDRESS_HEADER = env.str("REGISTRATION_CLIENT_ADDRESS_HEADER", default="REMOTE_ADDR")
 # How long a sign-up waits for a busy session's lock on PostgreSQL before "probeer het zo nog eens".
 REGISTRATION_LOCK_TIMEOUT = env.str("REGISTRATION_LOCK_TIMEOUT", default="5s")
 # Registrations are anonymised this many days after their netwerkdag (manage.py anonymise_registrations).
@@ -201,6 +199,17 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The proxies in front of the app (addresses or networks): X-Forwarded-For is believed from these
+# only, and the client is its right-most address that is not one of them (g40events/proxies.py).
+# The default fits gunicorn on 127.0.0.1 behind a web server on the same machine.
+TRUSTED_PROXIES = [
+    value.strip() for value in env.list("TRUSTED_PROXIES", default=["127.0.0.0/8", "::1"]) if value.strip()
+]
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from error
 # Uploaded media are served by the web server in production; the demo lets Django serve them.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 SILENCED_SYSTEM_CHECKS = []

@@ -1,4 +1,6 @@
+import datetime
 import logging
+import math
 import secrets
 import time
 from email.utils import parseaddr
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
 from g40events.models import Event, RegistrationState
+from g40events.proxies import client_address
 from registrations import services
 from registrations.forms import CancelForm, ChangeSessionsForm, RegistrationForm
 from registrations.models import Registration
@@ -23,22 +26,18 @@ from registrations.models import Registration
 logger = logging.getLogger(__name__)
 
 
-def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or behind a proxy the header it sets (the last entry)."""
-    value = request.META.get(settings.REGISTRATION_CLIENT_ADDRESS_HEADER) or request.META.get(
-        "REMOTE_ADDR", ""
-    )
-    return value.split(",")[-1].strip()
+def rate_limited_until(request) -> datetime.datetime | None:
+    """Count a sign-up POST from the client's address in the shared cache.
 
-
-def over_rate_limit(request) -> bool:
-    """Count a sign-up POST from the client's address in the shared cache; True past the limit.
-
+    Returns when the client may sign up again if it is past the limit, else None. Windows are fixed
+    (they end at multiples of the window since the epoch: with 600 seconds at 10:40, 10:50, ...).
     A cache that is down lets the sign-up through: losing a registration is worse than a robot.
     """
     limit, window = settings.REGISTRATION_RATE_LIMIT
     address = client_address(request)
-    key = f"registrations:signups:{address}:{int(time.time() // window)}"
+    now = time.time()
+    current = int(now // window)
+    key = f"registrations:signups:{address}:{current}"
     try:
         cache.add(key, 0, timeout=window)
         count = cache.incr(key)
@@ -47,8 +46,10 @@ def over_rate_limit(request) -> bool:
         count = 1
     except Exception:
         logger.exception("Rate limit cache unavailable; letting the sign-up through")
-        return False
-    return count > limit
+        return None
+    if count <= limit:
+        return None
+    return datetime.datetime.fromtimestamp((current + 1) * window, tz=datetime.UTC)
 
 
 def unavailable_reason(event: Event, *, check_full: bool = True) -> str | None:
@@ -101,18 +102,9 @@ class RegisterView(EventMixin, FormView):
         if reason := unavailable_reason(self.event, check_full=False):
             return self.unavailable(reason)
         form = self.get_form()
-        if over_rate_limit(request):
+        if until := rate_limited_until(request):
             form.is_valid()
-            return self.render_to_response(
-                self.get_context_data(
-                    form=form,
-                    problem=_(
-                        "Er komen nu heel veel aanmeldingen binnen vanaf jouw netwerk. Probeer het over een "
-                        "paar minuten nog eens; wat je invulde staat er nog."
-                    ),
-                ),
-                status=429,
-            )
+            return self.rate_limited(form, until)
         if form.is_robot:
             logger.info("Sign-up honeypot filled in from %s; nothing stored", client_address(request))
             return redirect(self.get_success_url())
@@ -151,6 +143,19 @@ class RegisterView(EventMixin, FormView):
 
     def get_success_url(self):
         return reverse("registrations:thanks", kwargs={"slug": self.event.slug})
+
+    def rate_limited(self, form, until: datetime.datetime):
+        """429 with Retry-After, and the form as the visitor filled it in, saying when to try again."""
+        seconds = max(1, math.ceil(until.timestamp() - time.time()))
+        # The minute by which the window has surely ended.
+        at = timezone.localtime(until + datetime.timedelta(seconds=59)).replace(second=0, microsecond=0)
+        problem = _(
+            "Er komen nu heel veel aanmeldingen binnen vanaf jouw netwerk. Probeer het om %(time)s "
+            "opnieuw; wat je invulde staat er nog."
+        ) % {"time": formats.time_format(at, "H:i")}
+        response = self.render_to_response(self.get_context_data(form=form, problem=problem), status=429)
+        response["Retry-After"] = str(seconds)
+        return response
 
     def unavailable(self, reason):
         return TemplateResponse(
