@@ -2,12 +2,12 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# The demo shows the site as it stood after the Deventer netwerkdag (see README).
-SITE_DATE ?= 2024-05-01
-DEMO_ENV = DEBUG=$${DEBUG:-off} HTTPS=$${HTTPS:-off} SERVE_MEDIA=$${SERVE_MEDIA:-on} \
-	SITE_DATE=$(SITE_DATE) SECRET_KEY=$${SECRET_KEY:-$$(cat .secret_key)}
+# The demo's settings, kept in .env where the settings read them (see README): plain http, Django
+# serves the uploads, and the site as it stood after the Deventer netwerkdag. Variables given to
+# make or in the environment win over .env (`make run SITE_DATE=` runs on the real clock).
+DEMO_SETTINGS = DEBUG=off HTTPS=off SERVE_MEDIA=on SITE_DATE=2024-05-01
 
-.PHONY: run install install-test demo test lint fmt migrations-check clean
+.PHONY: run install install-test dotenv demo test lint fmt migrations-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,20 +19,28 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 
-.secret_key: $(BIN)/python
-	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > .secret_key
+# Adds to .env what it lacks and keeps what it has: the secret key is made once (from an older
+# checkout's .secret_key if there is one), and values edited by hand stay.
+dotenv: $(BIN)/python
+	@test -f .env || (umask 077 && printf '%s\n' "# The demo's settings, written by make run; the environment wins over them." > .env)
+	@test -z "$$(tail -c 1 .env)" || echo >> .env
+	@grep -q '^SECRET_KEY=' .env || echo "SECRET_KEY=$$(cat .secret_key 2>/dev/null || \
+		$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env
+	@for setting in $(DEMO_SETTINGS); do \
+		grep -q "^$${setting%%=*}=" .env || echo "$$setting" >> .env; \
+	done
 
-demo: install .secret_key
-	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
-	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	$(DEMO_ENV) $(BIN)/python manage.py load_demo
+demo: install dotenv
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python manage.py load_demo
 
 run: demo
 	@echo
 	@echo "  Serving the demo at http://127.0.0.1:8000 (admin: http://127.0.0.1:8000/beheer/)."
 	@echo "  E-mails are printed in this terminal, unless EMAIL_URL points at a mail server."
 	@echo
-	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -49,4 +57,4 @@ migrations-check: install
 	DEBUG=on $(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-* .secret_key
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-* .secret_key  # .env stays: it may hold your own settings

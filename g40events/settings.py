@@ -1,7 +1,8 @@
 """Settings for g40events, read from the environment through django-environ.
 
 Production differs from development by environment variables only: DEBUG=off, SECRET_KEY,
-ALLOWED_HOSTS, DATABASE_URL, EMAIL_URL, CACHE_URL.
+ALLOWED_HOSTS, DATABASE_URL, EMAIL_URL, CACHE_URL. A .env file in the project folder may hold them
+too (the demo's, written by `make run`); the real environment wins over it.
 """
 
 import datetime
@@ -16,6 +17,16 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
+
+# Settings may also come from a .env file in the project folder (`make run` writes the demo's), so
+# that every management command works there as it is; variables in the real environment win.
+# ENV_FILE names another file; empty, none is read (the tests read none: tests/testenv.py).
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    if os.path.exists(ENV_FILE):
+        environ.Env.read_env(ENV_FILE)
+    elif "ENV_FILE" in os.environ:
+        raise ImproperlyConfigured(f"ENV_FILE is {ENV_FILE!r}, which does not exist.")
 
 DEBUG = env.bool("DEBUG", default=False)
 

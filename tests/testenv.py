@@ -8,3 +8,5 @@ os.environ.setdefault("HTTPS", "off")
 # access there is still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("STATIC_MANIFEST", "off")
+# A developer's .env (the demo's SITE_DATE, DEBUG, ...) must not leak into the tests: read none.
+os.environ["ENV_FILE"] = ""
