@@ -75,6 +75,7 @@ def site_environment(args, scratch: Path) -> dict:
     )
     return {
         "DJANGO_SETTINGS_MODULE": "g40events.settings",
+        "ENV_FILE": "",  # not the demo's .env
         "DATABASE_URL": database_url,
         "CACHE_URL": REDIS_URL if args.cache == "redis" else "locmemcache://bench",
         "SECRET_KEY": secrets.token_urlsafe(50),

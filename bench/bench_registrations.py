@@ -242,6 +242,7 @@ def main() -> int:
     port = free_port()
     env = {
         **os.environ,
+        "ENV_FILE": "",  # not the demo's .env (its SITE_DATE, DEBUG, ...)
         "DATABASE_URL": pg(database),
         "SECRET_KEY": secrets.token_urlsafe(50),
         "DEBUG": "off",
