@@ -18,7 +18,7 @@ def check_trusted_proxies(app_configs, **kwargs):
             Warning(
                 "TRUSTED_PROXIES is empty, but the settings expect a TLS proxy in front of the app "
                 "(SECURE_PROXY_SSL_HEADER): every request then comes from the proxy's address, and the "
-                "sign-up rate limit counts all visitors as one client.",
+                "sign-up rate limit and the admin login throttle count all visitors as one client.",
                 hint="Set TRUSTED_PROXIES to the address of the proxy in front of the app, "
                 "e.g. TRUSTED_PROXIES=127.0.0.0/8,::1 for a web server on the same machine.",
                 id="g40events.W001",
@@ -28,7 +28,8 @@ def check_trusted_proxies(app_configs, **kwargs):
         return [
             Warning(
                 "TRUSTED_PROXIES trusts every address: any visitor can choose the address it is counted "
-                "by with an X-Forwarded-For header, and escape the sign-up rate limit.",
+                "by with an X-Forwarded-For header, and escape the sign-up rate limit and the admin "
+                "login throttle.",
                 hint="List only the proxies in front of the app.",
                 id="g40events.W002",
             )

@@ -8,7 +8,8 @@ trusted proxies wrote: the client's address is the right-most entry that is not 
 Everything to the left of it was written by the client and is ignored, so nobody escapes a limit
 by sending a forged header, directly or through the proxy.
 
-The sign-up rate limit (registrations.views) counts clients by `client_address`.
+The sign-up rate limit (registrations.views) and the admin login throttle (django-axes, through
+AXES_CLIENT_IP_CALLABLE) both count clients by `client_address`.
 """
 
 import functools

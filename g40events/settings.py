@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "csp",
+    "axes",
     "g40events",
     "speakers",
     "sessions.apps.SessionsConfig",
@@ -68,6 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "g40events.security.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "g40events.middleware.DutchFirstLocaleMiddleware",
@@ -76,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a locked-out admin login into the lockout page (see AXES_* below).
+    "axes.middleware.AxesMiddleware",
     # Last, so that a cached page still passes through the middleware above (g40events/caching.py).
     "g40events.caching.PublicPageCacheMiddleware",
 ]
@@ -196,6 +203,27 @@ REGISTRATION_EMAIL_MAX_DELAY = env.int("REGISTRATION_EMAIL_MAX_DELAY", default=3
 
 LOGIN_URL = "admin:login"
 
+# The admin login (/beheer/) is throttled per account and address (django-axes): after
+# ADMIN_LOGIN_FAILURE_LIMIT failed attempts for one username from one client address, that username
+# is locked at that address for ADMIN_LOGIN_COOLOFF_MINUTES (every further attempt starts it again).
+# Colleagues behind the same city-hall address log in as usual, and so does the same person from
+# elsewhere. The client address is the one the sign-up rate limit counts (g40events/proxies.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("ADMIN_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "g40events.proxies.client_address"
+AXES_LOCKOUT_CALLABLE = "g40events.security.admin_login_locked_out"
+# A successful login forgets that account's failures at that address.
+AXES_RESET_ON_SUCCESS = True
+# Failed attempts are kept until their cool-off ends; successful logins are not logged.
+AXES_DISABLE_ACCESS_LOG = True
+# No start-up banner on every manage.py command.
+AXES_VERBOSE = False
+
 # Security: strict in production. HTTPS=off is for serving on plain http, as the demo does.
 HTTPS = env.bool("HTTPS", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -221,6 +249,57 @@ for _proxy in TRUSTED_PROXIES:
         ipaddress.ip_network(_proxy, strict=False)
     except ValueError as error:
         raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from error
+# Content-Security-Policy (django-csp, g40events/security.py): nothing inline, nothing from other
+# sites, no plugins, no <base>, forms post here only, and no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": HTTPS,
+    }
+}
+# The admin's pages (under /beheer/): the same, except that inline styles are allowed: Django's
+# admin writes a <style> block on some list pages, and so does our printable list of participants.
+# Scripts stay strict: Django's admin runs none inline.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "style-src": [SELF, UNSAFE_INLINE]}
+}
+# Browser features no page uses are off; a view that needs one overrides the policy with
+# django_permissions_policy.decorators.permissions_policy_override (g40events/security.py).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
 # Uploaded media are served by the web server in production; the demo lets Django serve them.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 SILENCED_SYSTEM_CHECKS = []

@@ -4,9 +4,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
-from django.views.static import serve
 
-from g40events import exports, views
+from g40events import exports, security, views
 from g40events.feeds import RecapFeed
 from g40events.sitemaps import (
     EventSitemap,
@@ -60,4 +59,6 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", security.serve_upload, {"document_root": settings.MEDIA_ROOT})
+    ]

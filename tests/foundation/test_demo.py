@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from g40events.models import Event, Organisation, Pillar, Recap, ThemeGroup
 from sessions.models import Material, Session, SessionSpeaker
@@ -138,4 +139,5 @@ def test_demo_creates_an_organiser_who_can_log_in(settings, tmp_path, client):
     user = User.objects.get(username="organisator")
     assert user.is_staff and not user.is_superuser
     assert list(user.groups.values_list("name", flat=True)) == ["Organisatoren"]
-    assert client.login(username="organisator", password=password)
+    # django-axes, which throttles logins, needs the request that logs in.
+    assert client.login(request=HttpRequest(), username="organisator", password=password)

@@ -1,0 +1,91 @@
+"""Headers that keep browsers from doing what the site never means them to do.
+
+Pages get a strict Content-Security-Policy (django-csp, settings.CONTENT_SECURITY_POLICY; the admin
+its own, settings.ADMIN_CONTENT_SECURITY_POLICY) and a Permissions-Policy (django-permissions-policy,
+settings.PERMISSIONS_POLICY). A view that needs more says so with the libraries' decorators, e.g. a
+staff page that uses the camera:
+
+    @method_decorator(permissions_policy_override({**settings.PERMISSIONS_POLICY, "camera": ["self"]}),
+                      name="dispatch")
+
+Uploaded files are served with headers that keep a browser from running them (`upload_headers`):
+by Django when SERVE_MEDIA is on (`serve_upload`), by the web server in production (README).
+
+The admin login is throttled by django-axes (settings AXES_*); `admin_login_locked_out` is the page
+of an account locked at an address.
+"""
+
+import datetime
+import math
+import mimetypes
+from pathlib import PurePosixPath
+
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.contrib import admin
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+from django.views.static import serve
+
+# Uploads a browser may show in its own window: PDF and the photo formats organisers can upload.
+# Anything else is a download.
+INLINE_UPLOAD_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the admin's policy on the admin's pages."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and parts.config is None and request.path.startswith(_admin_prefix()):
+            parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
+        return parts
+
+
+def _admin_prefix() -> str:
+    return reverse("admin:index")
+
+
+def upload_headers(name: str) -> dict[str, str]:
+    """The headers of an uploaded file: never sniffed, never run, downloaded unless PDF or image."""
+    content_type, _encoding = mimetypes.guess_type(name)
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "sandbox; default-src 'none'",
+    }
+    if content_type not in INLINE_UPLOAD_TYPES:
+        headers["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return headers
+
+
+def serve_upload(request, path, document_root=None):
+    """django.views.static.serve, with `upload_headers` (the demo: SERVE_MEDIA=on)."""
+    response = serve(request, path, document_root=document_root)
+    for header, value in upload_headers(PurePosixPath(path).name).items():
+        response[header] = value
+    return response
+
+
+def admin_login_locked_out(request, original_response=None, credentials=None):
+    """The admin login of an account locked at this address (django-axes): when to try again."""
+    cool_off = settings.AXES_COOLOFF_TIME
+    minutes = math.ceil(cool_off.total_seconds() / 60)
+    again = timezone.localtime(timezone.now() + cool_off + datetime.timedelta(seconds=59))
+    # Made in AxesMiddleware, after the view: rendered here, not by the handler.
+    response = render(
+        request,
+        "admin/locked_out.html",
+        {
+            **admin.site.each_context(request),
+            "title": _("Te veel mislukte pogingen"),
+            "username": (credentials or {}).get("username") or request.POST.get("username", ""),
+            "again": again.replace(second=0, microsecond=0),
+            "minutes": minutes,
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response

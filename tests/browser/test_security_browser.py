@@ -1,0 +1,212 @@
+"""The Content-Security-Policy in a real browser: no page of the site or its admin breaks under it.
+
+Every `securitypolicyviolation` event and every CSP message in the console is collected while
+Chromium loads the demo's public pages and an organiser works through the admin.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from g40events.models import Event
+from registrations.models import Registration
+from sessions.models import Material, Session
+from tests.browser.test_public_browser import PUBLIC_PAGES
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DORDRECHT = "/netwerkdagen/ambtelijke-netwerkdag-dordrecht-2024/"
+
+LISTEN = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`
+  );
+});
+"""
+
+
+class ViolationWatch:
+    """Collects CSP violations on a page, from the DOM event and from the console."""
+
+    def __init__(self, page):
+        self.page = page
+        self.console = []
+        # On the context, so that popups (the admin's add-another window) listen too.
+        page.context.add_init_script(LISTEN)
+        page.on(
+            "console",
+            lambda message: (
+                self.console.append(message.text)
+                if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+                else None
+            ),
+        )
+        self.found = {}
+
+    def visit(self, url):
+        self.page.goto(url)
+        self.note()
+
+    def report(self) -> str:
+        return "\n".join(f"{url}\n  " + "\n  ".join(seen) for url, seen in self.found.items())
+
+    def note(self):
+        self.page.wait_for_load_state("load")
+        events = self.page.evaluate("window.__cspViolations || []")
+        seen = events + self.console
+        if seen:
+            self.found.setdefault(self.page.url, []).extend(seen)
+        self.console.clear()
+        self.page.evaluate("window.__cspViolations = []")
+
+
+@pytest.fixture
+def demo(settings, tmp_path, live_server):
+    settings.SITE_DATE = datetime.date(2024, 5, 1)
+    settings.MEDIA_ROOT = tmp_path
+    settings.SITE_URL = live_server.url
+    settings.REGISTRATION_EMAIL_IN_BACKGROUND = False
+    call_command("load_demo", no_organiser=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_public_pages_raise_no_csp_violations(live_server, demo, page):
+    watch = ViolationWatch(page)
+    for path in PUBLIC_PAGES.values():
+        watch.visit(live_server.url + path)
+    watch.visit(live_server.url + "/privacy/")
+
+    # Sign up for Dordrecht (the form, its errors, the thanks page), then open the personal page.
+    watch.visit(live_server.url + DORDRECHT + "aanmelden/")
+    page.get_by_role("button", name="Aanmelden").click()
+    watch.note()
+    page.get_by_label("Naam", exact=True).fill("Anna de Vries")
+    page.get_by_label("E-mailadres").fill("anna@dordrecht.example")
+    page.get_by_label("Organisatie", exact=True).select_option(label="Dordrecht")
+    page.get_by_label("Functie").fill("Beleidsadviseur")
+    page.get_by_label(re.compile("^Ik ga akkoord")).check()
+    page.get_by_role("button", name="Aanmelden").click()
+    watch.note()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Bedankt")
+    registration = Registration.objects.get(email="anna@dordrecht.example")
+    watch.visit(live_server.url + registration.get_absolute_url())
+    # The language switch posts a form.
+    page.get_by_role("button", name="English").click()
+    watch.note()
+
+    assert watch.found == {}, watch.report()
+
+
+@pytest.fixture
+def organiser_page(live_server, demo, page):
+    user = get_user_model().objects.create_superuser("beheer", "beheer@g40steden.nl", "een-lang-wachtwoord")
+    page.goto(live_server.url + "/beheer/login/")
+    page.get_by_label("Gebruikersnaam").fill(user.username)
+    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
+    page.get_by_role("button", name="Aanmelden").click()
+    return page
+
+
+def admin_pages() -> list[str]:
+    """Each model's list and add page, and the change page of one of its objects."""
+    from django.contrib import admin
+
+    paths = ["/beheer/"]
+    for model in admin.site._registry:
+        opts = model._meta
+        base = f"/beheer/{opts.app_label}/{opts.model_name}/"
+        paths += [base, base + "add/"]
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            paths.append(f"{base}{first.pk}/change/")
+    # The printable list of a session's participants.
+    session = Session.objects.filter(takes_registrations=True).order_by("pk").first()
+    paths.append(f"/beheer/registrations/registration/sessie/{session.pk}/deelnemers/")
+    return paths
+
+
+def test_admin_pages_raise_no_csp_violations(live_server, organiser_page):
+    page = organiser_page
+    watch = ViolationWatch(page)
+    for path in admin_pages():
+        watch.visit(live_server.url + path)
+
+    assert watch.found == {}, watch.report()
+
+
+def test_admin_widgets_work_under_the_policy(live_server, organiser_page):
+    """The widgets that run scripts: autocomplete, the date and time pickers, two-pane selectors,
+    inlines, the add-another popup and a list's actions."""
+    page = organiser_page
+    watch = ViolationWatch(page)
+    session = Session.objects.filter(event__slug="ambtelijke-netwerkdag-deventer-2024").first()
+
+    watch.visit(f"{live_server.url}/beheer/programme/session/{session.pk}/change/")
+    # Autocomplete (select2): search for a netwerkdag.
+    page.locator("#select2-id_event-container").click()
+    page.locator(".select2-search__field").fill("Dordrecht")
+    page.get_by_role("option", name=re.compile("Dordrecht")).click()
+    assert "Dordrecht" in page.locator("#select2-id_event-container").inner_text()
+    # Two-pane selector of pillars: choose all.
+    page.locator("#id_pillars_add_all").click()
+    assert page.locator("#id_pillars_to option").count() >= 3
+    # Add another inline row.
+    page.get_by_role("link", name=re.compile("Nog een .* toevoegen")).first.click()
+    watch.note()
+
+    watch.visit(f"{live_server.url}/beheer/g40events/event/add/")
+    # The date picker's calendar and the "today" shortcut.
+    page.locator(".datetimeshortcuts a").filter(has_text="Vandaag").first.click()
+    assert re.fullmatch(r"\d{2}-\d{2}-\d{4}", page.locator("#id_date").input_value())
+    # The add-another popup for the host city.
+    with page.expect_popup() as popup_info:
+        page.locator("#add_id_host_city").click()
+    popup = popup_info.value
+    popup.wait_for_load_state("load")
+    assert popup.get_by_role("heading", level=1).inner_text() == "organisatie toevoegen"
+    popup_violations = popup.evaluate("window.__cspViolations")
+    popup.close()
+    watch.note()
+
+    # A list with actions: select all, choose an action.
+    watch.visit(f"{live_server.url}/beheer/g40events/event/")
+    page.locator("#action-toggle").check()
+    assert page.locator(".action-counter").inner_text().startswith(str(Event.objects.count()))
+    watch.note()
+
+    assert watch.found == {}, watch.report()
+    assert popup_violations == []
+
+
+def test_an_uploaded_pdf_opens_in_the_browser_and_a_slide_deck_downloads(live_server, demo, page, settings):
+    """Served with the upload headers (sandboxed, no sniffing): Chromium still shows a PDF in its
+    viewer, and a slide deck is a download."""
+    settings.ROOT_URLCONF = "tests.security.urls"
+    material = Material.objects.filter(file__endswith=".pdf").first()
+    deck = Material.objects.create(session=material.session, title="Dia's", file="materials/dias.pptx")
+    (settings.MEDIA_ROOT / "materials").mkdir(exist_ok=True)
+    (settings.MEDIA_ROOT / deck.file.name).write_bytes(b"PK\x03\x04 not really a deck")
+
+    response = page.goto(f"{live_server.url}/uploads/{material.file.name}")
+    assert response.status == 200, response.text()[:300]
+    headers = response.all_headers()
+    assert headers["content-type"] == "application/pdf"
+    assert headers["content-disposition"] == 'inline; filename="presentatie-jaco-dagevos-migratie.pdf"'
+    assert headers["content-security-policy"] == "sandbox; default-src 'none'"
+    assert headers["x-content-type-options"] == "nosniff"
+    # Chromium's PDF viewer (an extension frame) took the document; blocked, there is none.
+    for _ in range(100):
+        if any(frame.url.startswith("chrome-extension://") for frame in page.frames):
+            break
+        page.wait_for_timeout(100)
+    assert [
+        frame.url.split("/")[-1] for frame in page.frames if frame.url.startswith("chrome-extension://")
+    ] == ["index.html"]
+
+    with page.expect_download() as download_info:
+        page.evaluate("url => { window.location.href = url; }", f"{live_server.url}/uploads/{deck.file.name}")
+    assert download_info.value.suggested_filename == "dias.pptx"
