@@ -273,14 +273,14 @@ CONTENT_SECURITY_POLICY = {
 ADMIN_CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "style-src": [SELF, UNSAFE_INLINE]}
 }
-# Browser features no page uses are off; a view that needs one overrides the policy with
+# Browser features no page uses are off (only names Chromium knows: others fill its console with
+# errors); a view that needs one overrides the policy with
 # django_permissions_policy.decorators.permissions_policy_override (g40events/security.py).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in [
         "accelerometer",
         "autoplay",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",

@@ -1,4 +1,5 @@
-"""The Content-Security-Policy in a real browser: no page of the site or its admin breaks under it.
+"""The Content-Security-Policy in a real browser: no page of the site or its admin breaks under it,
+and Chromium understands the Permissions-Policy.
 
 Every `securitypolicyviolation` event and every CSP message in the console is collected while
 Chromium loads the demo's public pages and an organiser works through the admin.
@@ -30,8 +31,12 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+POLICY_NAMES = ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy")
+
+
 class ViolationWatch:
-    """Collects CSP violations on a page, from the DOM event and from the console."""
+    """Collects CSP violations on a page, from the DOM event and from the console (where Chromium
+    also reports a Permissions-Policy it does not understand)."""
 
     def __init__(self, page):
         self.page = page
@@ -42,7 +47,7 @@ class ViolationWatch:
             "console",
             lambda message: (
                 self.console.append(message.text)
-                if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+                if any(name in message.text for name in POLICY_NAMES)
                 else None
             ),
         )

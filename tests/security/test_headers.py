@@ -24,7 +24,7 @@ PUBLIC_POLICY = (
     "frame-ancestors 'none'"
 )
 PERMISSIONS = (
-    "accelerometer=(), autoplay=(), bluetooth=(), browsing-topics=(), camera=(), display-capture=(), "
+    "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), display-capture=(), "
     "encrypted-media=(), geolocation=(), gyroscope=(), hid=(), idle-detection=(), magnetometer=(), "
     "microphone=(), midi=(), payment=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), "
     "usb=(), xr-spatial-tracking=()"
