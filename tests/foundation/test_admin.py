@@ -176,3 +176,9 @@ def test_admin_speaker_clash_shows_a_message_on_the_session_page(organiser_clien
         in response.content.decode()
     )
     assert not other.speaker_roles.exists()
+
+
+def test_admin_each_model_admin_is_registered_once_by_its_own_app():
+    """Apps further down extend the netwerkdag's and the session's admin without registering them again."""
+    assert type(admin.site._registry[Event]).__module__ == "g40events.admin"
+    assert type(admin.site._registry[Session]).__module__ == "sessions.admin"
