@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # make or in the environment win over .env (`make run SITE_DATE=` runs on the real clock).
 DEMO_SETTINGS = DEBUG=off HTTPS=off SERVE_MEDIA=on SITE_DATE=2024-05-01
 
-.PHONY: run install install-test dotenv demo test lint fmt migrations-check clean
+.PHONY: run install install-test dotenv demo test lint fmt messages migrations-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ test: install-test
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=on $(BIN)/python manage.py check_translations
+
+# Update the English catalogue after changing translatable strings, then translate what it lists.
+messages: install
+	DEBUG=on $(BIN)/python manage.py check_translations --update
 
 fmt: install-test
 	$(BIN)/ruff check --fix .

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
@@ -55,6 +57,12 @@ class ThemeGroupAdmin(admin.ModelAdmin):
         return obj.session_total
 
 
+# Inlines that apps further down the dependency chain show on a netwerkdag's admin page, in order:
+# the programme adds its sessions (sessions/admin.py). EventAdmin.get_inlines() reads this list, so
+# that EventAdmin is registered once and g40events needs to know nothing of the apps below it.
+EVENT_INLINES: list[Callable] = []
+
+
 class RecapInline(admin.TabularInline):
     model = Recap
     fields = ["title", "pillar", "status", "published_at"]
@@ -85,7 +93,7 @@ class EventAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["host_city"]
     save_on_top = True
-    # The programme app adds the sessions inline (sessions/admin.py): apps depend one way.
+    # The apps below add their inlines through EVENT_INLINES (the programme its sessions).
     inlines = [RecapInline]
     actions = ["duplicate_as_next_edition"]
     fieldsets = [
@@ -108,6 +116,9 @@ class EventAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    def get_inlines(self, request, obj):
+        return [*EVENT_INLINES, *self.inlines]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(session_total=Count("sessions", distinct=True))

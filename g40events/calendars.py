@@ -14,18 +14,16 @@ the entry instead of adding a second one.
 import datetime
 import html
 import re
-import zoneinfo
 
 import icalendar
 from django.http import HttpResponse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from g40events.clock import TIME_ZONE, local_datetime
 from g40events.links import absolute_url, site_host
 from g40events.text import render_markdown
 
-TIME_ZONE = "Europe/Amsterdam"
-TZ = zoneinfo.ZoneInfo(TIME_ZONE)
 PRODID = "-//G40 stedennetwerk//g40events//NL"
 
 
@@ -50,11 +48,6 @@ def plain_text(markdown_text: str) -> str:
 def _link_as_text(match: re.Match) -> str:
     href, label = html.unescape(match.group(1)), match.group(2)
     return label if strip_tags(label) == href else f"{label} ({href})"
-
-
-def local_datetime(date: datetime.date, time: datetime.time) -> datetime.datetime:
-    """A date and clock time of the programme as a moment in Europe/Amsterdam."""
-    return datetime.datetime.combine(date, time, tzinfo=TZ)
 
 
 def _join(*parts: str) -> str:

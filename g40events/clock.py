@@ -5,9 +5,14 @@ the Deventer netwerkdag as just past and Dordrecht as coming up; the time of day
 """
 
 import datetime
+import zoneinfo
 
 from django.conf import settings
 from django.utils import timezone
+
+# The programme's clock times are wall-clock times in the Netherlands, whatever the server's zone.
+TIME_ZONE = "Europe/Amsterdam"
+TZ = zoneinfo.ZoneInfo(TIME_ZONE)
 
 
 def now() -> datetime.datetime:
@@ -22,3 +27,8 @@ def now() -> datetime.datetime:
 
 def today() -> datetime.date:
     return timezone.localdate(now())
+
+
+def local_datetime(date: datetime.date, time: datetime.time) -> datetime.datetime:
+    """A date and clock time of the programme as a moment in Europe/Amsterdam."""
+    return datetime.datetime.combine(date, time, tzinfo=TZ)

@@ -238,11 +238,11 @@ class Event(models.Model):
 
     @property
     def starts_at(self) -> datetime.datetime:
-        return timezone.make_aware(datetime.datetime.combine(self.date, self.start_time))
+        return clock.local_datetime(self.date, self.start_time)
 
     @property
     def ends_at(self) -> datetime.datetime:
-        return timezone.make_aware(datetime.datetime.combine(self.date, self.end_time))
+        return clock.local_datetime(self.date, self.end_time)
 
     @property
     def is_past(self) -> bool:

@@ -1,21 +1,17 @@
-import csv
 import json
 
 from django.contrib import admin, messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from g40events.admin import RecapInline
-from g40events.models import Event
-from registrations import emails, services
-from registrations.models import EmailLog, Place, Registration
+from registrations import emails, exports, privacy, services
+from registrations.models import EmailLog, Place, Registration, with_place_counts
 from sessions import admin as programme_admin
 from sessions.models import Session
 
@@ -60,12 +56,6 @@ class EmailLogInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
-
-
-def _csv_safe(value) -> str:
-    """Keep a spreadsheet from reading a value as a formula (=, +, -, @ at the start)."""
-    text = str(value or "")
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
 @admin.register(Registration)
@@ -193,47 +183,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Exporteren als CSV (Excel)"))
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="aanmeldingen-{stamp}.csv"'
-        response.write("\ufeff")  # the byte order mark that makes Excel read UTF-8
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(
-            [
-                _("Netwerkdag"),
-                _("Naam"),
-                _("E-mailadres"),
-                _("Organisatie"),
-                _("Functie"),
-                _("Status"),
-                _("Aangemeld op"),
-                _("Sessies"),
-                _("Wachtlijst"),
-                _("Dieetwensen"),
-                _("Toegankelijkheid"),
-            ]
-        )
-        for registration in queryset.order_by("event__date", "created_at", "id"):
-            places = list(registration.places.all())
-            writer.writerow(
-                [
-                    _csv_safe(value)
-                    for value in [
-                        registration.event.title,
-                        registration.name,
-                        registration.email,
-                        registration.organisation_display,
-                        registration.job_title,
-                        registration.get_status_display(),
-                        timezone.localtime(registration.created_at).strftime("%d-%m-%Y %H:%M"),
-                        ", ".join(p.session.title for p in places if p.is_confirmed),
-                        ", ".join(p.session.title for p in places if not p.is_confirmed),
-                        registration.dietary_needs,
-                        registration.accessibility_needs,
-                    ]
-                ]
-            )
-        return response
+        return exports.registrations_csv(queryset)
 
     @admin.action(description=_("Afmelden (plaatsen gaan naar de wachtlijst, deelnemer krijgt bericht)"))
     def cancel_registrations(self, request, queryset):
@@ -270,7 +220,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         email = self._one_person(request, queryset)
         if email is None:
             return None
-        data = services.export_person(email=email)
+        data = privacy.export_person(email=email)
         response = HttpResponse(
             json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
         )
@@ -286,7 +236,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             self.message_user(request, _("Je mag geen aanmeldingen wissen."), messages.ERROR)
             return None
         if request.POST.get("apply") == "yes":
-            count = services.erase_person(email=email)
+            count = privacy.erase_person(email=email)
             self.message_user(
                 request,
                 ngettext(
@@ -369,101 +319,58 @@ class EmailLogAdmin(admin.ModelAdmin):
 
 
 # Registration adds places, taken and waiting to the programme's admin pages, and gives a raised
-# capacity to the waiting list. It extends the programme's admin classes: apps depend one way.
+# capacity to the waiting list: through the programme admin's extension point, so that its admin
+# classes are registered once and the apps depend one way.
 
 
-def with_place_counts(queryset):
-    """Annotate sessions with their confirmed places (taken) and waiting-list places (waiting)."""
-    return queryset.annotate(
-        taken=Count("places", filter=Q(places__status="confirmed"), distinct=True),
-        waiting=Count("places", filter=Q(places__status="waiting"), distinct=True),
-    )
+def _places(session):
+    if not session.takes_registrations:
+        return "–"
+    return _("onbeperkt") if session.capacity is None else session.capacity
 
 
-def fill_waiting_list_or_warn(model_admin, request, session):
-    """Give a session's free places to its waiting list; if the session is busy, say so instead of failing."""
-    try:
-        services.fill_from_waiting_list(session=session)
-    except services.TryAgainLater:
-        model_admin.message_user(
-            request,
-            _(
-                "“%(session)s” is opgeslagen, maar de wachtlijst kon nog niet worden bijgewerkt: sla hem zo nog eens op."
+def _taken(session):
+    return getattr(session, "taken", "–") if session.takes_registrations else "–"
+
+
+def _waiting(session):
+    return getattr(session, "waiting", "–") if session.takes_registrations else "–"
+
+
+def _participants_link(session):
+    if not session.pk or not session.takes_registrations:
+        return "–"
+    url = reverse("admin:registrations_session_participants", args=[session.pk])
+    return format_html('<a href="{}">{}</a>', url, _("lijst en wachtlijst"))
+
+
+class PlacesExtension(programme_admin.SessionAdminExtension):
+    columns = [
+        programme_admin.AdminColumn("places", _places, description=_("plaatsen"), ordering="capacity"),
+        programme_admin.AdminColumn("taken", _taken, description=_("bezet"), ordering="taken"),
+        programme_admin.AdminColumn("waiting", _waiting, description=_("wachtlijst"), ordering="waiting"),
+        programme_admin.AdminColumn("participants", _participants_link, description=_("deelnemerslijst")),
+    ]
+    fieldset = _("Aanmelding")
+
+    def annotate(self, queryset):
+        return with_place_counts(queryset)
+
+    def session_saved(self, model_admin, request, session):
+        """A raised capacity goes to the waiting list at once (first come, first served)."""
+        if not session.takes_registrations:
+            return
+        try:
+            services.fill_from_waiting_list(session=session)
+        except services.TryAgainLater:
+            model_admin.message_user(
+                request,
+                _(
+                    "“%(session)s” is opgeslagen, maar de wachtlijst kon nog niet worden bijgewerkt: sla hem zo nog eens op."
+                )
+                % {"session": session.title},
+                messages.WARNING,
             )
-            % {"session": session.title},
-            messages.WARNING,
-        )
 
 
-class PlaceCountsMixin:
-    """Columns places / taken / waiting and a link to the participants' list."""
-
-    place_columns = ["taken_column", "waiting_column", "participants_link"]
-
-    @admin.display(description=_("plaatsen"), ordering="capacity")
-    def places_column(self, obj):
-        if not obj.takes_registrations:
-            return "–"
-        return _("onbeperkt") if obj.capacity is None else obj.capacity
-
-    @admin.display(description=_("bezet"), ordering="taken")
-    def taken_column(self, obj):
-        return getattr(obj, "taken", "–") if obj.takes_registrations else "–"
-
-    @admin.display(description=_("wachtlijst"), ordering="waiting")
-    def waiting_column(self, obj):
-        return getattr(obj, "waiting", "–") if obj.takes_registrations else "–"
-
-    @admin.display(description=_("deelnemerslijst"))
-    def participants_link(self, obj):
-        if not obj.pk or not obj.takes_registrations:
-            return "–"
-        url = reverse("admin:registrations_session_participants", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, _("lijst en wachtlijst"))
-
-
-class SessionInline(PlaceCountsMixin, programme_admin.SessionInline):
-    fields = [*programme_admin.SessionInline.fields, *PlaceCountsMixin.place_columns]
-    readonly_fields = PlaceCountsMixin.place_columns
-
-    def get_queryset(self, request):
-        return with_place_counts(super().get_queryset(request))
-
-
-class EventAdmin(programme_admin.EventAdmin):
-    inlines = [SessionInline, RecapInline]
-
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        # Sessions whose capacity went up give the new places to their waiting lists.
-        if formset.model is Session:
-            for session in (f.instance for f in formset.forms if f.instance.pk):
-                if session.takes_registrations:
-                    fill_waiting_list_or_warn(self, request, session)
-
-
-class SessionAdmin(PlaceCountsMixin, programme_admin.SessionAdmin):
-    list_display = [
-        *(c for c in programme_admin.SessionAdmin.list_display if c != "capacity"),
-        "places_column",
-        *PlaceCountsMixin.place_columns,
-    ]
-    readonly_fields = PlaceCountsMixin.place_columns
-    fieldsets = [
-        *programme_admin.SessionAdmin.fieldsets[:-1],
-        (_("Aanmelding"), {"fields": ["takes_registrations", "capacity", *PlaceCountsMixin.place_columns]}),
-    ]
-
-    def get_queryset(self, request):
-        return with_place_counts(super().get_queryset(request))
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # A raised capacity goes to the waiting list at once (first come, first served).
-        if obj.takes_registrations:
-            fill_waiting_list_or_warn(self, request, obj)
-
-
-for model, model_admin in [(Event, EventAdmin), (Session, SessionAdmin)]:
-    admin.site.unregister(model)
-    admin.site.register(model, model_admin)
+programme_admin.SESSION_EXTENSIONS.append(PlacesExtension())

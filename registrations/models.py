@@ -2,7 +2,7 @@ import secrets
 
 from django.core import signing
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -177,6 +177,14 @@ class Place(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.status == self.Status.CONFIRMED
+
+
+def with_place_counts(sessions):
+    """Sessions annotated with `taken` (confirmed places) and `waiting` (places on the waiting list)."""
+    return sessions.annotate(
+        taken=Count("places", filter=Q(places__status=Place.Status.CONFIRMED), distinct=True),
+        waiting=Count("places", filter=Q(places__status=Place.Status.WAITING), distinct=True),
+    )
 
 
 class EmailLog(models.Model):

@@ -16,14 +16,13 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import CharField, Count, Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from g40events import clock
 from g40events.models import Event, Organisation, RegistrationState
 from registrations import emails
-from registrations.models import EmailLog, Place, Registration, normalise_email
+from registrations.models import EmailLog, Place, Registration, normalise_email, with_place_counts
 from sessions.models import Session
 from sessions.programme import group_in_time_slots
 
@@ -110,13 +109,8 @@ def time_slots(sessions: Iterable[Session]) -> list[TimeSlot]:
 
 def signup_sessions(event: Event):
     """The sessions of a netwerkdag that take sign-ups, with their confirmed and waiting counts."""
-    return (
-        Session.objects.filter(event=event, takes_registrations=True)
-        .annotate(
-            taken=Count("places", filter=Q(places__status=Place.Status.CONFIRMED)),
-            waiting=Count("places", filter=Q(places__status=Place.Status.WAITING)),
-        )
-        .order_by("start_time", "end_time", "title", "pk")
+    return with_place_counts(Session.objects.filter(event=event, takes_registrations=True)).order_by(
+        "start_time", "end_time", "title", "pk"
     )
 
 
@@ -145,7 +139,7 @@ def _is_contention(error: OperationalError) -> bool:
 
 
 @contextlib.contextmanager
-def _locking_transaction():
+def locking_transaction():
     """One transaction in which rows are locked; contention that outlasts the timeout becomes TryAgainLater."""
     try:
         with transaction.atomic():
@@ -253,7 +247,7 @@ def register(
     """
     email_normalised = normalise_email(person.email)
     try:
-        with _locking_transaction():
+        with locking_transaction():
             if event.capacity is not None:
                 # The day's own limit: one sign-up at a time counts the registrations.
                 event = Event.objects.select_for_update().get(pk=event.pk)
@@ -319,7 +313,7 @@ def change_sessions(*, registration: Registration, session_ids: Sequence[int]) -
     sign-up; a dropped confirmed place goes to the first on that session's waiting list.
     Side effects: the change confirmation, and a promotion e-mail to whoever moves up.
     """
-    with _locking_transaction():
+    with locking_transaction():
         registration = (
             Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
         )
@@ -346,7 +340,7 @@ def cancel(*, registration: Registration, notify: bool = True) -> Registration:
 
     Side effects: the cancellation e-mail (unless notify is False) and promotion e-mails.
     """
-    with _locking_transaction():
+    with locking_transaction():
         registration = (
             Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
         )
@@ -357,11 +351,11 @@ def cancel(*, registration: Registration, notify: bool = True) -> Registration:
         registration.save(update_fields=["status", "cancelled_at", "updated_at"])
         if notify:
             emails.queue(registration, EmailLog.Kind.CANCELLATION)
-        _release_places(registration)
+        release_places(registration)
     return registration
 
 
-def _release_places(registration: Registration) -> None:
+def release_places(registration: Registration) -> None:
     places = list(registration.places.all())
     sessions = _lock_sessions(place.session_id for place in places)
     registration.places.all().delete()
@@ -376,97 +370,8 @@ def fill_from_waiting_list(*, session: Session) -> list[Place]:
     Called by the admin after an organiser saves a session: raising a capacity by N promotes N.
     Side effects: a promotion e-mail to each promoted person.
     """
-    with _locking_transaction():
+    with locking_transaction():
         locked = _lock_sessions([session.pk]).get(session.pk)
         if locked is None:
             return []
         return _fill(locked)
-
-
-def erase_person(*, email: str) -> int:
-    """Erase everything stored about one e-mail address (AVG), freeing their places for the waiting lists.
-
-    Returns the number of registrations erased. Side effects: promotion e-mails to others.
-    """
-    count = 0
-    for registration in Registration.objects.for_email(email).exclude(email_normalised=""):
-        with _locking_transaction():
-            registration = Registration.objects.select_for_update().get(pk=registration.pk)
-            if registration.is_active:
-                _release_places(registration)
-            registration.delete()
-        count += 1
-    return count
-
-
-def export_person(*, email: str) -> dict:
-    """Everything stored about one e-mail address, for a request under the AVG."""
-    registrations = (
-        Registration.objects.for_email(email)
-        .exclude(email_normalised="")
-        .select_related("event", "organisation")
-        .prefetch_related("places__session", "emails")
-        .order_by("created_at")
-    )
-
-    def when(value):
-        return value.isoformat() if value else None
-
-    return {
-        "email": normalise_email(email),
-        "registrations": [
-            {
-                "netwerkdag": r.event.title,
-                "datum": r.event.date.isoformat(),
-                "status": r.get_status_display(),
-                "naam": r.name,
-                "e-mailadres": r.email,
-                "organisatie": r.organisation_display,
-                "functie": r.job_title,
-                "dieetwensen": r.dietary_needs,
-                "toegankelijkheidswensen": r.accessibility_needs,
-                "akkoord_privacyverklaring": when(r.consented_at),
-                "aangemeld_op": when(r.created_at),
-                "afgemeld_op": when(r.cancelled_at),
-                "sessies": [
-                    {"sessie": p.session.title, "status": p.get_status_display()} for p in r.places.all()
-                ],
-                "e-mails": [
-                    {
-                        "soort": e.get_kind_display(),
-                        "status": e.get_status_display(),
-                        "op": when(e.created_at),
-                    }
-                    for e in r.emails.all()
-                ],
-            }
-            for r in registrations
-        ],
-    }
-
-
-def anonymise_registrations(*, after_days: int | None = None) -> int:
-    """Anonymise the registrations of netwerkdagen that ended `after_days` days ago or longer.
-
-    Names, addresses, job titles and needs are removed; the organisation, the status and the places
-    stay, so the counts per organisation and per session remain. Old manage links stop working.
-    Returns the number of registrations anonymised.
-    """
-    if after_days is None:
-        after_days = settings.REGISTRATION_ANONYMISE_AFTER_DAYS
-    cutoff = clock.today() - datetime.timedelta(days=after_days)
-    with transaction.atomic():
-        registrations = Registration.objects.filter(event__date__lte=cutoff, anonymised_at__isnull=True)
-        ids = list(registrations.values_list("pk", flat=True))
-        EmailLog.objects.filter(registration__in=ids).update(recipient="", error="")
-        return Registration.objects.filter(pk__in=ids).update(
-            name="",
-            email="",
-            email_normalised="",
-            job_title="",
-            dietary_needs="",
-            accessibility_needs="",
-            submission_key="",
-            manage_key=Concat(Value("anonymised-"), Cast("pk", output_field=CharField())),
-            anonymised_at=clock.now(),
-        )

@@ -1,10 +1,75 @@
+from collections.abc import Callable, Sequence
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from g40events import admin as events_admin
-from g40events.models import Event
 from g40events.widgets import TIME_FIELD
 from sessions.models import Material, Session, SessionSpeaker
+
+
+class AdminColumn:
+    """A column that another app adds to a ModelAdmin: a named callable, as list_display takes them.
+
+    A plain function would do for list_display, but the admin uses a read-only field's name in
+    CSS classes (column-<name>), where a function would print as "<function …>" (and templates
+    would call it without its argument).
+    """
+
+    do_not_call_in_templates = True
+
+    def __init__(self, name: str, function: Callable, *, description, ordering: str | None = None):
+        self.__name__ = name
+        self.function = function
+        self.short_description = description
+        if ordering:
+            self.admin_order_field = ordering
+
+    def __call__(self, obj):
+        return self.function(obj)
+
+    def __str__(self):
+        return self.__name__
+
+
+class SessionAdminExtension:
+    """What an app further down adds to the admin pages of sessions, without registering them again.
+
+    Registration adds its place counts (columns that read an annotation of the queryset) and, after
+    an organiser saved a session, gives raised capacity to the waiting list. An app appends an
+    instance to SESSION_EXTENSIONS from its admin module; SessionAdmin and the programme inline on
+    a netwerkdag's page read the list through Django's hooks (get_queryset, get_list_display,
+    get_fields, get_readonly_fields, save_model, and the inline's formset).
+    """
+
+    # Columns of the session lists and read-only fields of a session's page.
+    columns: Sequence[AdminColumn] = ()
+    # Where the columns go on a session's own page: after the fields of this fieldset.
+    fieldset: str = ""
+
+    def annotate(self, queryset):
+        return queryset
+
+    def session_saved(self, model_admin, request, session: Session) -> None:
+        """Called after an organiser saved a session, on its page or in the programme inline."""
+
+
+SESSION_EXTENSIONS: list[SessionAdminExtension] = []
+
+
+def _extension_columns() -> list[AdminColumn]:
+    return [column for extension in SESSION_EXTENSIONS for column in extension.columns]
+
+
+def _annotated(queryset):
+    for extension in SESSION_EXTENSIONS:
+        queryset = extension.annotate(queryset)
+    return queryset
+
+
+def _session_saved(model_admin, request, session: Session) -> None:
+    for extension in SESSION_EXTENSIONS:
+        extension.session_saved(model_admin, request, session)
 
 
 class SessionSpeakerInline(admin.TabularInline):
@@ -31,7 +96,6 @@ class SessionAdmin(admin.ModelAdmin):
         "kind",
         "location",
         "takes_registrations",
-        "capacity",
     ]
     list_filter = ["event", "kind", "pillars", "theme_groups", "takes_registrations"]
     list_select_related = ["event"]
@@ -48,6 +112,27 @@ class SessionAdmin(admin.ModelAdmin):
 
     def get_prepopulated_fields(self, request, obj=None):
         return {"slug": ["title"]}
+
+    def get_queryset(self, request):
+        return _annotated(super().get_queryset(request))
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), *_extension_columns()]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *_extension_columns()]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(name, {**options}) for name, options in super().get_fieldsets(request, obj)]
+        for extension in SESSION_EXTENSIONS:
+            for name, options in fieldsets:
+                if name == extension.fieldset:
+                    options["fields"] = [*options["fields"], *extension.columns]
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _session_saved(self, request, obj)
 
 
 class SessionInline(admin.TabularInline):
@@ -70,11 +155,29 @@ class SessionInline(admin.TabularInline):
     show_change_link = True
     prepopulated_fields = {"slug": ["title"]}
 
+    def get_queryset(self, request):
+        return _annotated(super().get_queryset(request))
+
+    def get_fields(self, request, obj=None):
+        return [*super().get_fields(request, obj), *_extension_columns()]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *_extension_columns()]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        model_admin = self
+
+        class ProgrammeFormSet(formset):
+            def save(self, commit=True):
+                saved = super().save(commit)
+                for form in self.forms:
+                    if form.instance.pk and form not in self.deleted_forms:
+                        _session_saved(model_admin, request, form.instance)
+                return saved
+
+        return ProgrammeFormSet
+
 
 # The event domain does not know the programme; the programme adds itself to the event's page.
-admin.site.unregister(Event)
-
-
-@admin.register(Event)
-class EventAdmin(events_admin.EventAdmin):
-    inlines = [SessionInline, *events_admin.EventAdmin.inlines]
+events_admin.EVENT_INLINES.append(SessionInline)

@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from g40events import clock
 from g40events.models import Event, Pillar, ThemeGroup
 from g40events.validators import (
     MATERIAL_EXTENSIONS,
@@ -135,11 +135,11 @@ class Session(models.Model):
 
     @property
     def starts_at(self) -> datetime.datetime:
-        return timezone.make_aware(datetime.datetime.combine(self.event.date, self.start_time))
+        return clock.local_datetime(self.event.date, self.start_time)
 
     @property
     def ends_at(self) -> datetime.datetime:
-        return timezone.make_aware(datetime.datetime.combine(self.event.date, self.end_time))
+        return clock.local_datetime(self.event.date, self.end_time)
 
     def overlaps(self, other: "Session") -> bool:
         return self.start_time < other.end_time and other.start_time < self.end_time

@@ -13,8 +13,8 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
+from g40events import clock
 from g40events.models import Event, Organisation, Pillar, Recap, Status, ThemeGroup
 from g40events.permissions import ORGANISERS_GROUP
 from sessions.models import Material, Session, SessionSpeaker
@@ -489,7 +489,7 @@ def placeholder_pdf(title: str) -> bytes:
 
 
 def aware(date: datetime.date, clock_time: str) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(date, datetime.time.fromisoformat(clock_time)))
+    return clock.local_datetime(date, datetime.time.fromisoformat(clock_time))
 
 
 class Command(BaseCommand):
