@@ -24,7 +24,7 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
@@ -40,13 +40,17 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        if not report_only and parts.config is None and request.path.startswith(_admin_prefix()):
+        if not report_only and parts.config is None and _is_admin(request):
             parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
         return parts
 
 
-def _admin_prefix() -> str:
-    return reverse("admin:index")
+def _is_admin(request) -> bool:
+    try:
+        prefix = reverse("admin:index", urlconf=getattr(request, "urlconf", None))
+    except NoReverseMatch:  # a URLconf without the admin
+        return False
+    return request.path.startswith(prefix)
 
 
 def upload_headers(name: str) -> dict[str, str]:
