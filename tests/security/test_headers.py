@@ -128,6 +128,8 @@ def test_uploads_are_served_so_that_no_browser_runs_them(client, uploads, name, 
     response = client.get(f"/media/{name}")
 
     assert response.status_code == 200
+    # Read to the end, which finishes the request (as a browser would) and proves the file is served.
+    assert b"".join(response.streaming_content) == uploads[name]
     assert response["Content-Type"] == content_type
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
