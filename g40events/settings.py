@@ -176,6 +176,12 @@ REGISTRATION_RATE_LIMIT = (int(_limit), int(_window))
 REGISTRATION_CLIENT_ADDRESS_HEADER = env.str("REGISTRATION_CLIENT_ADDRESS_HEADER", default="REMOTE_ADDR")
 # How long a sign-up waits for a busy session's lock on PostgreSQL before "probeer het zo nog eens".
 REGISTRATION_LOCK_TIMEOUT = env.str("REGISTRATION_LOCK_TIMEOUT", default="5s")
+# A sign-up from an address outside the organisations' listed e-mail domains waits this many hours
+# for its owner to confirm it through the link in the mail; unconfirmed, it lapses (it holds no place).
+REGISTRATION_CONFIRM_HOURS = env.int("REGISTRATION_CONFIRM_HOURS", default=48)
+# A repeated sign-up mails the address again (its link, or "already registered") at most once in
+# this many minutes; a repeat within that time is answered alike on screen and sends nothing.
+REGISTRATION_REPEAT_MAIL_MINUTES = env.int("REGISTRATION_REPEAT_MAIL_MINUTES", default=60)
 # Registrations are anonymised this many days after their netwerkdag (manage.py anonymise_registrations).
 REGISTRATION_ANONYMISE_AFTER_DAYS = env.int("REGISTRATION_ANONYMISE_AFTER_DAYS", default=90)
 # Send registration e-mails from a thread of their own after the commit, so that a sign-up never

@@ -101,3 +101,15 @@ def anonymise_registrations(*, after_days: int | None = None) -> int:
             manage_key=Concat(Value("anonymised-"), Cast("pk", output_field=CharField())),
             anonymised_at=clock.now(),
         )
+
+
+def delete_lapsed_signups() -> int:
+    """Delete the sign-ups whose address was never confirmed in time (REGISTRATION_CONFIRM_HOURS).
+
+    They hold no place, so nothing frees up; their data (perhaps typed in by a stranger) goes with
+    their e-mail log. Returns the number deleted.
+    """
+    lapsed = Registration.objects.lapsed()
+    count = lapsed.count()
+    lapsed.delete()
+    return count

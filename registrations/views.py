@@ -141,6 +141,9 @@ class RegisterView(EventMixin, FormView):
         except services.InvalidChoice as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
+        except services.InvalidName as error:
+            form.add_error("name", error.message)
+            return self.form_invalid(form)
         except services.TryAgainLater as error:
             response = self.render_to_response(
                 self.get_context_data(form=form, problem=error.message), status=503
@@ -164,6 +167,82 @@ class ThanksView(EventMixin, TemplateView):
     template_name = "registrations/thanks.html"
 
 
+class ConfirmView(TemplateView):
+    """The link in the mail to an address outside the listed domains: its owner confirms the sign-up.
+
+    Opening the link shows what will be confirmed; the button confirms (a POST), so that a mail
+    filter that opens every link in a message confirms nothing. A link opened again after the
+    confirmation leads to the registration.
+    """
+
+    template_name = "registrations/confirm.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        key, expired = Registration.key_from_confirm_token(kwargs["token"])
+        registration = None
+        if key is not None:
+            registration = (
+                Registration.objects.select_related("event__host_city", "organisation")
+                .filter(manage_key=key, anonymised_at__isnull=True)
+                .first()
+            )
+        if registration is None:
+            response = TemplateResponse(request, "registrations/bad_link.html", status=404)
+        elif not registration.is_unconfirmed:
+            messages.info(request, _("Je e-mailadres is al bevestigd. Hier vind je je aanmelding."))
+            response = redirect(registration.get_absolute_url())
+        elif expired or registration.has_lapsed:
+            response = self.lapsed(registration)
+        else:
+            self.registration = registration
+            response = super().dispatch(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    def get_context_data(self, **kwargs):
+        registration = self.registration
+        event = registration.event
+        closed = event.registration_state() != RegistrationState.OPEN
+        context = {
+            "registration": registration,
+            "event": event,
+            "requested_sessions": registration.requested_sessions.order_by("start_time", "end_time", "title"),
+            "problem": services.ClosedBeforeConfirmation.message if closed else None,
+            **kwargs,
+        }
+        return super().get_context_data(**context)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            registration = services.confirm_address(registration=self.registration)
+        except services.ConfirmationLapsed:
+            return self.lapsed(self.registration)
+        except services.TryAgainLater as error:
+            response = self.render_to_response(
+                self.get_context_data(problem=error.message, can_retry=True), status=503
+            )
+            response["Retry-After"] = "5"
+            return response
+        except services.RegistrationError as error:
+            return self.render_to_response(self.get_context_data(problem=error.message), status=409)
+        messages.success(
+            request,
+            _(
+                "Je e-mailadres is bevestigd: je bent aangemeld. We hebben je een e-mail gestuurd met je "
+                "sessies en een persoonlijke link."
+            ),
+        )
+        return redirect(registration.get_absolute_url())
+
+    def lapsed(self, registration):
+        return TemplateResponse(
+            self.request,
+            "registrations/confirm_lapsed.html",
+            {"event": registration.event, "message": services.ConfirmationLapsed.message},
+            status=410,
+        )
+
+
 class ManageView(TemplateView):
     """A registrant's own page behind the personal link: see, change the sessions, or cancel."""
 
@@ -176,6 +255,7 @@ class ManageView(TemplateView):
             self.registration = (
                 Registration.objects.select_related("event__host_city", "organisation")
                 .filter(manage_key=key, anonymised_at__isnull=True)
+                .exclude(status=Registration.Status.UNCONFIRMED)
                 .first()
             )
         if self.registration is None:
