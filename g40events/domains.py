@@ -63,23 +63,23 @@ def validate_email_domain(value: str) -> None:
     """An organisation's own e-mail domain: a real name below a top-level domain, not a public mail service."""
     domain = normalise_domain(value)
     labels = domain.split(".")
-    if len(domain) > 253 or len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
+    if len(domain) > 253 or not all(_LABEL.match(label) for label in labels):
         raise ValidationError(
             _("Vul alleen het domein van de e-mailadressen in, zoals deventer.nl (zonder naam of @)."),
             code="invalid_domain",
         )
     suffixes = _suffixes()
-    if suffixes.publicsuffix(domain, accept_unknown=False) is None:
-        raise ValidationError(
-            _("“%(domain)s” eindigt niet op een bestaand topdomein, zoals .nl of .eu."),
-            params={"domain": domain},
-            code="unknown_suffix",
-        )
-    if suffixes.is_public(domain):
+    if suffixes.publicsuffix(domain, accept_unknown=False) == domain:
         raise ValidationError(
             _("“%(domain)s” is een topdomein, geen domein van één organisatie."),
             params={"domain": domain},
             code="public_suffix",
+        )
+    if suffixes.privatesuffix(domain, accept_unknown=False) is None:
+        raise ValidationError(
+            _("“%(domain)s” eindigt niet op een bestaand topdomein, zoals .nl of .eu."),
+            params={"domain": domain},
+            code="unknown_suffix",
         )
     if domain in PUBLIC_MAIL_DOMAINS:
         raise ValidationError(
