@@ -7,7 +7,7 @@ SITE_DATE ?= 2024-05-01
 DEMO_ENV = DEBUG=$${DEBUG:-off} HTTPS=$${HTTPS:-off} SERVE_MEDIA=$${SERVE_MEDIA:-on} \
 	SITE_DATE=$(SITE_DATE) SECRET_KEY=$${SECRET_KEY:-$$(cat .secret_key)}
 
-.PHONY: run install install-test demo test lint fmt migrations-check clean
+.PHONY: run install install-test demo test lint fmt messages migrations-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: install-test
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=on $(BIN)/python manage.py check_translations
+
+# Update the English catalogue after changing translatable strings, then translate what it lists.
+messages: install
+	DEBUG=on $(BIN)/python manage.py check_translations --update
 
 fmt: install-test
 	$(BIN)/ruff check --fix .

@@ -18,7 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from g40events import calendars
-from g40events.calendars import TIME_ZONE, local_datetime, plain_text
+from g40events.calendars import plain_text
+from g40events.clock import TIME_ZONE, TZ, local_datetime
 from g40events.links import absolute_url, site_host
 from g40events.models import Event
 
@@ -143,7 +144,7 @@ def frab_schedule(event, sessions) -> dict:
 
 
 def timezone_iso(moment: datetime.datetime) -> str:
-    return moment.astimezone(calendars.TZ).isoformat(timespec="seconds")
+    return moment.astimezone(TZ).isoformat(timespec="seconds")
 
 
 def _tracks(sessions) -> list[dict]:

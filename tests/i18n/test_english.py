@@ -1,23 +1,21 @@
 """The English interface: shown to whoever chooses it with the language switch, complete, and
 never chosen for a visitor by the browser's Accept-Language (the site is Dutch first)."""
 
-import ast
 import datetime
 import gettext
 import re
-import shutil
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from g40events.management.commands.check_translations import read_po, translations
 from tests.factories import make_event, make_organisation, make_session
 from tests.public.helpers import page_text
 
@@ -337,35 +335,6 @@ def test_admin_stays_dutch_for_a_browser_that_prefers_english(superuser_client):
 # The catalogue ----------------------------------------------------------------------------------
 
 
-def read_po(path) -> list[dict]:
-    """The live entries of a .po file (no header, no obsolete ones): msgid, msgstr / msgstr[n], flags."""
-    entries, entry, key = [], None, None
-    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
-        line = line.strip()
-        if not line:
-            if entry and entry.get("msgid") and not entry.get("obsolete"):
-                entries.append(entry)
-            entry, key = None, None
-            continue
-        entry = entry if entry is not None else {"flags": set()}
-        if line.startswith("#~"):
-            entry["obsolete"] = True
-        elif line.startswith("#,"):
-            entry["flags"].update(flag.strip() for flag in line[2:].split(","))
-        elif line.startswith("#"):
-            continue
-        elif line.startswith('"'):
-            entry[key] += ast.literal_eval(line)
-        else:
-            key, quoted = line.split(" ", 1)
-            entry[key] = ast.literal_eval(quoted)
-    return entries
-
-
-def translations(entry) -> list[str]:
-    return [value for key, value in entry.items() if key.startswith("msgstr")]
-
-
 def placeholders(text: str) -> set[str]:
     return set(re.findall(r"%\(\w+\)[sd]", text)) | set(re.findall(r"\{\w*\}", text))
 
@@ -402,29 +371,3 @@ def test_compiled_english_catalogue_matches_the_po_file():
             assert compiled.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"], entry["msgid"]
         else:
             assert compiled.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]
-
-
-SOURCE_IGNORE = shutil.ignore_patterns(
-    ".*", "__pycache__", "*.egg-info", "*.sqlite3*", "staticfiles", "media", "bench", "tests", "node_modules"
-)
-
-
-def test_every_translatable_string_in_the_source_has_an_english_translation(tmp_path, monkeypatch, settings):
-    """makemessages on a copy of the source, merged into a copy of the catalogue, finds nothing new."""
-    missing_tools = [tool for tool in ("xgettext", "msgmerge", "msguniq") if shutil.which(tool) is None]
-    if missing_tools:
-        pytest.skip(f"gettext tools missing: {', '.join(missing_tools)} (apt-get install gettext)")
-    copy = tmp_path / "source"
-    shutil.copytree(settings.BASE_DIR, copy, ignore=SOURCE_IGNORE)
-    monkeypatch.chdir(copy)
-    settings.LOCALE_PATHS = [copy / "locale"]
-
-    call_command("makemessages", locale=["en"], verbosity=0)
-
-    entries = read_po(copy / "locale" / "en" / "LC_MESSAGES" / "django.po")
-    new = [e["msgid"] for e in entries if "fuzzy" in e["flags"] or not all(translations(e))]
-    assert new == [], (
-        "Strings without an English translation: run `DEBUG=on python manage.py makemessages -l en "
-        "--ignore=.venv --ignore=staticfiles --ignore=media --ignore=bench --ignore=tests`, "
-        "translate locale/en/LC_MESSAGES/django.po and run `compilemessages -l en --ignore=.venv`."
-    )
