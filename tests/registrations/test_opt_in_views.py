@@ -73,6 +73,14 @@ def test_the_answer_on_screen_is_the_same_for_every_address(client, django_captu
 
     assert len(set(answers)) == 1
     assert answers[0][:2] == (302, f"/netwerkdagen/{event.slug}/aanmelden/bedankt/")
+    assert (
+        "<p>We hebben je aanmelding voor Netwerkdag Dordrecht ontvangen. Kijk in je mailbox: binnen een paar "
+        "minuten krijg je een e-mail.</p> <p>Staat er in die e-mail een link om je e-mailadres te bevestigen, open "
+        "hem dan: pas daarna is je aanmelding definitief en krijg je je plaatsen. Anders vind je in de e-mail je "
+        "sessies en een persoonlijke link waarmee je je keuzes kunt wijzigen of je kunt afmelden.</p> <p>Geen "
+        "e-mail gekregen? Kijk in je map met ongewenste e-mail. Staat hij daar ook niet, meld je dan na een uur "
+        "nog eens aan met hetzelfde adres: dan sturen we hem opnieuw.</p>"
+    ) in answers[0][2]
     assert [(m.subject, m.to) for m in mail.outbox] == [
         ("Bevestiging van je aanmelding: Netwerkdag Dordrecht", ["anna@example.org"]),
         ("Bevestig je aanmelding voor Netwerkdag Dordrecht", ["dirk@prive.example"]),
