@@ -331,15 +331,19 @@ def register(
             if existing is not None and existing.is_active:
                 _queue_repeat(existing, EmailLog.Kind.ALREADY_REGISTERED)
                 return SignUp(existing, Outcome.ALREADY_REGISTERED)
+            status = Registration.Status.ACTIVE if listed else Registration.Status.UNCONFIRMED
             if existing is not None:
                 # Waiting for confirmation (or lapsed): the latest form is what the link confirms.
-                registration = _replace_details(existing, event, person, submission_key)
+                registration = _replace_details(existing, event, person, submission_key, status)
+                registration.requested_sessions.set([] if listed else chosen)
             else:
-                registration = _create_registration(event, person, submission_key)
+                registration = _create_registration(event, person, submission_key, status)
+                if not listed:
+                    registration.requested_sessions.set(chosen)
             if listed:
-                _activate(registration, chosen)
+                _take_places(registration, chosen)
+                emails.queue(registration, EmailLog.Kind.CONFIRMATION)
                 return SignUp(registration, Outcome.CREATED)
-            registration.requested_sessions.set(chosen)
             if existing is not None:
                 _queue_repeat(registration, EmailLog.Kind.CONFIRM_ADDRESS)
             else:
@@ -406,10 +410,10 @@ def _person_fields(event: Event, person: PersonData) -> dict:
     }
 
 
-def _create_registration(event: Event, person: PersonData, submission_key: str) -> Registration:
+def _create_registration(event: Event, person: PersonData, submission_key: str, status: str) -> Registration:
     return Registration.objects.create(
         event=event,
-        status=Registration.Status.UNCONFIRMED,
+        status=status,
         consented_at=clock.now(),
         submission_key=submission_key,
         **_person_fields(event, person),
@@ -417,26 +421,18 @@ def _create_registration(event: Event, person: PersonData, submission_key: str) 
 
 
 def _replace_details(
-    registration: Registration, event: Event, person: PersonData, submission_key: str
+    registration: Registration, event: Event, person: PersonData, submission_key: str, status: str
 ) -> Registration:
     """An unconfirmed registration takes the details of a new sign-up, and its time to confirm starts again."""
     for name, value in _person_fields(event, person).items():
         setattr(registration, name, value)
+    registration.status = status
     now = clock.now()
     registration.consented_at = now
     registration.created_at = now
     registration.submission_key = submission_key
     registration.save()
     return registration
-
-
-def _activate(registration: Registration, sessions: Sequence[Session]) -> None:
-    """The registration becomes a confirmed one and takes its places (under the sessions' locks)."""
-    registration.status = Registration.Status.ACTIVE
-    registration.save(update_fields=["status", "updated_at"])
-    registration.requested_sessions.clear()
-    _take_places(registration, sessions)
-    emails.queue(registration, EmailLog.Kind.CONFIRMATION)
 
 
 def _still_offered(event: Event, sessions: dict[int, Session], requested: Sequence[int]) -> list[Session]:
@@ -482,7 +478,11 @@ def confirm_address(*, registration: Registration) -> Registration:
             )
         )
         sessions = _lock_sessions(requested)
-        _activate(registration, _still_offered(event, sessions, requested))
+        registration.status = Registration.Status.ACTIVE
+        registration.save(update_fields=["status", "updated_at"])
+        registration.requested_sessions.clear()
+        _take_places(registration, _still_offered(event, sessions, requested))
+        emails.queue(registration, EmailLog.Kind.CONFIRMATION)
     return registration
 
 
