@@ -320,5 +320,8 @@ class PrivacyView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            anonymise_days=settings.REGISTRATION_ANONYMISE_AFTER_DAYS, contact=privacy_contact(), **kwargs
+            anonymise_days=settings.REGISTRATION_ANONYMISE_AFTER_DAYS,
+            confirm_hours=settings.REGISTRATION_CONFIRM_HOURS,
+            contact=privacy_contact(),
+            **kwargs,
         )

@@ -341,3 +341,15 @@ def test_the_admin_refuses_a_domain_that_is_not_one_organisations_own(organiser_
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Organisation.objects.filter(name="Deventer").exists()
+
+
+def test_the_privacy_statement_says_an_unconfirmed_sign_up_is_erased(client, settings):
+    settings.REGISTRATION_CONFIRM_HOURS = 48
+
+    page = text_of(client.get(reverse("registrations:privacy")))
+
+    assert (
+        "Meld je je aan met een e-mailadres dat niet bij een organisatie in onze lijst hoort, dan vragen we je "
+        "eerst met een link te bevestigen dat het adres van jou is. Bevestig je het niet binnen 48 uur, dan "
+        "wissen we de aanmelding helemaal."
+    ) in page
