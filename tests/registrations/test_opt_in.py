@@ -81,6 +81,10 @@ def test_sign_up_from_another_address_holds_no_place_and_mails_the_link(
     assert Registration.key_from_confirm_token(token) == (registration.manage_key, False)
     assert registration.manage_url not in body
     assert "- 11:00–12:00 Woningmarkt\n" in body
+    assert (
+        "Was jij dit niet? Dan hoef je niets te doen: zonder bevestiging gebeurt er niets.\n\n"
+        "Met vriendelijke groet,\n"
+    ) in body
     assert mail.outbox[0].attachments == []
     html = mail.outbox[0].alternatives[0][0]
     assert f'<a href="http://127.0.0.1:8000/aanmelding/bevestigen/{token}/"' in html
