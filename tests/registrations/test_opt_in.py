@@ -154,6 +154,18 @@ def test_confirming_after_the_session_filled_meanwhile_gives_a_waiting_place():
     assert statuses(session) == {"confirmed": ["Bram"], "waiting": ["Anna"]}
 
 
+def test_confirming_queues_behind_those_already_waiting_not_by_the_moment_of_sign_up():
+    event = open_event()
+    session = signup_session(event, capacity=1)
+    sign_up(event, [session], name="Bram")
+    registration = unconfirmed_sign_up(event, [session], name="Anna")
+    sign_up(event, [session], name="Cem")  # signed up after Anna, but waits before Anna confirms
+
+    services.confirm_address(registration=registration)
+
+    assert statuses(session) == {"confirmed": ["Bram"], "waiting": ["Cem", "Anna"]}
+
+
 def test_confirming_leaves_out_a_session_that_no_longer_takes_sign_ups():
     event = open_event()
     kept = signup_session(
