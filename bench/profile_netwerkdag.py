@@ -6,8 +6,8 @@ then renders its page through Django's test client without the page cache and pr
 median, 10th percentile and minimum of:
 
 - the whole page, and the same netwerkdag without a programme (what the rest of the page costs);
-- reading the programme (sessions.programme.programme_cards) and drawing it
-  (render_time_slots).
+- reading the programme (sessions.programme.programme_cards) and drawing it (the time_slots
+  macro of pages/includes/programme.html).
 
 With --profile, also the functions that took the most time over 20 renders (cProfile, which
 slows Python code down several times: read its figures as shares, not as milliseconds).
@@ -58,11 +58,12 @@ def main() -> int:
             bench_public.create_postgres_database()
         bench_public.prepare_site(bench_public.site_environment(args, scratch))
         from django.conf import settings
+        from django.template import engines
         from django.test import Client
         from django.utils import translation
 
         from g40events.models import Event
-        from sessions.programme import group_in_time_slots, programme_cards, render_time_slots
+        from sessions.programme import group_in_time_slots, programme_cards
 
         settings.MIDDLEWARE = [
             name for name in settings.MIDDLEWARE if not name.endswith("PublicPageCacheMiddleware")
@@ -79,6 +80,9 @@ def main() -> int:
 
         translation.activate("nl")
         slots = group_in_time_slots(programme_cards(event))
+        time_slots = engines["jinja2"].from_string(
+            '{% from "includes/programme.html" import time_slots %}{{ time_slots(slots) }}'
+        )
         print(
             f"\n{bench_public.machine()} · {'PostgreSQL' if args.postgres else 'SQLite'}, in-process, no page cache\n"
         )
@@ -92,7 +96,8 @@ def main() -> int:
         )
         print(f"{'reading the programme':<34}", timed(lambda: programme_cards(event), args.repeat))
         print(
-            f"{'drawing the time slots and cards':<34}", timed(lambda: render_time_slots(slots), args.repeat)
+            f"{'drawing the time slots and cards':<34}",
+            timed(lambda: time_slots.render({"slots": slots}), args.repeat),
         )
 
         if args.profile:

@@ -2,14 +2,14 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from g40events.models import Event, Organisation, Pillar, Recap, ThemeGroup
+from g40events.models import EmailDomain, Event, Organisation, Pillar, Recap, ThemeGroup
 from g40events.services import duplicate_event
 from g40events.widgets import TIME_FIELD
 
@@ -18,11 +18,29 @@ admin.site.site_title = _("G40 netwerkdagen")
 admin.site.index_title = _("Netwerkdagen voorbereiden")
 
 
+class EmailDomainInline(admin.TabularInline):
+    model = EmailDomain
+    extra = 1
+    verbose_name_plural = _("e-maildomeinen (aanmelden zonder bevestigingslink)")
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "website"]
+    list_display = ["name", "kind", "email_domains_column", "website"]
     list_filter = ["kind"]
-    search_fields = ["name"]
+    search_fields = ["name", "email_domains__domain"]
+    inlines = [EmailDomainInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("email_domains", queryset=EmailDomain.objects.order_by("domain")))
+        )
+
+    @admin.display(description=_("e-maildomeinen"))
+    def email_domains_column(self, obj):
+        return ", ".join(domain.domain for domain in obj.email_domains.all()) or "–"
 
 
 class ThemeGroupInline(admin.TabularInline):

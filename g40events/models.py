@@ -3,11 +3,19 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from g40events import clock
+from g40events.domains import candidate_domains, normalise_domain, validate_email_domain
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def with_email_domain_of(self, email: str):
+        """The organisation that lists the address's domain, or a domain above it, as its own."""
+        return self.filter(email_domains__domain__in=candidate_domains(email)).distinct()
 
 
 class Organisation(models.Model):
@@ -22,6 +30,8 @@ class Organisation(models.Model):
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     website = models.URLField(_("website"), blank=True)
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisatie")
@@ -29,6 +39,49 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class EmailDomainField(models.CharField):
+    """A domain name, stored normalised (lower case, IDN as punycode) whatever the organiser typed."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_domain(value) if value else value
+
+
+class EmailDomain(models.Model):
+    """An e-mail domain of an organisation: sign-ups from it (or a subdomain) need no address check."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.CASCADE, related_name="email_domains"
+    )
+    domain = EmailDomainField(
+        _("e-maildomein"),
+        max_length=253,
+        unique=True,
+        validators=[validate_email_domain],
+        help_text=_(
+            "Het deel na de @, zoals deventer.nl; subdomeinen (mail.deventer.nl) horen erbij. Wie zich "
+            "met een adres van dit domein aanmeldt, is meteen aangemeld; andere adressen bevestigen eerst "
+            "via een link dat ze van de aanmelder zijn."
+        ),
+        error_messages={"unique": _("Dit domein hoort al bij een andere organisatie.")},
+    )
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("e-maildomein")
+        verbose_name_plural = _("e-maildomeinen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(domain=Lower("domain")),
+                name="email_domain_lowercase",
+                violation_error_message=_("Schrijf het domein in kleine letters."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.domain
 
 
 class Pillar(models.Model):

@@ -6,7 +6,7 @@ Organisers prepare netwerkdagen and handle registrations; they do not manage use
 ORGANISERS_GROUP = "Organisatoren"
 
 ORGANISER_MODELS = {
-    "g40events": ["organisation", "pillar", "themegroup", "event", "recap"],
+    "g40events": ["organisation", "emaildomain", "pillar", "themegroup", "event", "recap"],
     "speakers": ["speaker"],
     "programme": ["session", "sessionspeaker", "material"],
 }

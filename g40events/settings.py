@@ -91,6 +91,17 @@ ROOT_URLCONF = "g40events.urls"
 
 TEMPLATES = [
     {
+        # The public pages (pages/): Jinja2 draws them several times faster than Django's template
+        # language (bench/README.md, "Why Jinja2"). Only this folder: it never sees the admin's
+        # templates, and Django's engine below never sees these. (Not named jinja2/: a folder of
+        # that name beside manage.py would stand in for the jinja2 package on imports.)
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "pages"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "g40events.jinja2.environment"},
+    },
+    {
+        # The admin (its own templates and ours in templates/admin/) and the e-mails.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
@@ -192,6 +203,12 @@ _limit, _window = env.str("REGISTRATION_RATE_LIMIT", default="300/600").split("/
 REGISTRATION_RATE_LIMIT = (int(_limit), int(_window))
 # How long a sign-up waits for a busy session's lock on PostgreSQL before "probeer het zo nog eens".
 REGISTRATION_LOCK_TIMEOUT = env.str("REGISTRATION_LOCK_TIMEOUT", default="5s")
+# A sign-up from an address outside the organisations' listed e-mail domains waits this many hours
+# for its owner to confirm it through the link in the mail; unconfirmed, it lapses (it holds no place).
+REGISTRATION_CONFIRM_HOURS = env.int("REGISTRATION_CONFIRM_HOURS", default=48)
+# A repeated sign-up mails the address again (its link, or "already registered") at most once in
+# this many minutes; a repeat within that time is answered alike on screen and sends nothing.
+REGISTRATION_REPEAT_MAIL_MINUTES = env.int("REGISTRATION_REPEAT_MAIL_MINUTES", default=60)
 # Registrations are anonymised this many days after their netwerkdag (manage.py anonymise_registrations).
 REGISTRATION_ANONYMISE_AFTER_DAYS = env.int("REGISTRATION_ANONYMISE_AFTER_DAYS", default=90)
 # Send registration e-mails from a thread of their own after the commit, so that a sign-up never

@@ -5,12 +5,10 @@ Drafts are 404 for the public; staff with the change permission preview them wit
 """
 
 import html
-import json
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.html import strip_tags
-from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -18,16 +16,8 @@ from g40events import clock
 from g40events.links import absolute_url, webcal_url
 from g40events.models import Event, Pillar, Recap, Status, ThemeGroup
 from g40events.text import render_markdown
-from sessions.models import Session, SessionSpeaker
-from sessions.programme import ProgrammeFilter, group_in_time_slots, programme_cards
-
-# Characters that could end a <script> element or start an HTML comment inside it.
-_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def json_for_script(data) -> str:
-    """JSON that is safe to place inside a <script> element (as Django's json_script does)."""
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))  # noqa: S308
+from sessions.models import Session
+from sessions.programme import ProgrammeFilter, group_in_time_slots, programme_cards, sessions_by_edition
 
 
 def plain_summary(markdown_text: str, length: int = 300) -> str:
@@ -152,28 +142,10 @@ class EventDetailView(PreviewMixin, DetailView):
             recaps=Recap.objects.published().filter(event=event).select_related("pillar"),
             meta_description=description,
             canonical_url=absolute_url(event.get_absolute_url()),
-            json_ld=json_for_script(event_json_ld(event, description)),
+            json_ld=event_json_ld(event, description),
             schedule_url=reverse("events:schedule", kwargs={"slug": event.slug}),
             **kwargs,
         )
-
-
-def sessions_across_editions(sessions):
-    """Published sessions over all netwerkdagen, newest netwerkdag first, with what a list shows."""
-    return (
-        sessions.published()
-        .select_related("event__host_city")
-        .prefetch_related(
-            "theme_groups",
-            Prefetch(
-                "speaker_roles",
-                queryset=SessionSpeaker.objects.select_related("speaker__organisation").order_by(
-                    "position", "id"
-                ),
-            ),
-        )
-        .order_by("-event__date", "event_id", "start_time", "title")
-    )
 
 
 class PillarDetailView(DetailView):
@@ -187,7 +159,7 @@ class PillarDetailView(DetailView):
         pillar = self.object
         return super().get_context_data(
             theme_groups=list(pillar.theme_groups.all()),
-            sessions=sessions_across_editions(Session.objects.for_pillar(pillar)),
+            sessions_by_edition=sessions_by_edition(Session.objects.for_pillar(pillar)),
             recaps=Recap.objects.published().filter(pillar=pillar).select_related("event", "pillar"),
             **kwargs,
         )
@@ -226,7 +198,7 @@ class ThemeGroupDetailView(DetailView):
     def get_context_data(self, **kwargs):
         theme_group = self.object
         return super().get_context_data(
-            sessions=sessions_across_editions(Session.objects.filter(theme_groups=theme_group)),
+            sessions_by_edition=sessions_by_edition(Session.objects.filter(theme_groups=theme_group)),
             **kwargs,
         )
 

@@ -6,6 +6,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -65,7 +66,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "email",
         "organisation_column",
         "event",
-        "status",
+        "status_column",
         "sessions_column",
         "created_at",
     ]
@@ -76,7 +77,8 @@ class RegistrationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organisation"]
     readonly_fields = [
         "event",
-        "status",
+        "status_column",
+        "requested_sessions_column",
         "created_at",
         "updated_at",
         "cancelled_at",
@@ -89,7 +91,8 @@ class RegistrationAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "event",
-                    "status",
+                    "status_column",
+                    "requested_sessions_column",
                     "name",
                     "email",
                     "organisation",
@@ -111,7 +114,10 @@ class RegistrationAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .prefetch_related(Prefetch("places", queryset=Place.objects.select_related("session")))
+            .prefetch_related(
+                Prefetch("places", queryset=Place.objects.select_related("session")),
+                Prefetch("requested_sessions", queryset=Session.objects.order_by("start_time", "title")),
+            )
         )
 
     def has_add_permission(self, request):
@@ -143,13 +149,30 @@ class RegistrationAdmin(admin.ModelAdmin):
     def organisation_column(self, obj):
         return obj.organisation_display
 
+    @admin.display(description=_("status"), ordering="status")
+    def status_column(self, obj):
+        if not obj.is_unconfirmed:
+            return obj.get_status_display()
+        if obj.has_lapsed:
+            return _("Niet bevestigd: verlopen, wordt gewist")
+        deadline = formats.date_format(timezone.localtime(obj.confirm_before), "j F H:i")
+        return _("Wacht op bevestiging e-mailadres (uiterlijk %(deadline)s)") % {"deadline": deadline}
+
     @admin.display(description=_("sessies"))
     def sessions_column(self, obj):
         parts = []
         for place in obj.places.all():
             suffix = "" if place.is_confirmed else f" ({_('wachtlijst')})"
             parts.append(f"{place.session.title}{suffix}")
+        parts.extend(f"{session.title} ({_('nog geen plaats')})" for session in obj.requested_sessions.all())
         return "; ".join(parts)
+
+    @admin.display(description=_("gekozen, nog zonder plaats"))
+    def requested_sessions_column(self, obj):
+        if not obj.is_unconfirmed:
+            return "–"
+        titles = [session.title for session in obj.requested_sessions.all()]
+        return "; ".join(titles) or _("geen sessies gekozen")
 
     def get_urls(self):
         return [

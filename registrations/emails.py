@@ -32,6 +32,7 @@ from registrations.models import EmailLog, Place, Registration
 logger = logging.getLogger(__name__)
 
 SUBJECTS = {
+    EmailLog.Kind.CONFIRM_ADDRESS: lambda: _("Bevestig je aanmelding voor %(event)s"),
     EmailLog.Kind.CONFIRMATION: lambda: _("Bevestiging van je aanmelding: %(event)s"),
     EmailLog.Kind.ALREADY_REGISTERED: lambda: _("Je aanmelding voor %(event)s"),
     EmailLog.Kind.PROMOTION: lambda: _("Er is plaats voor je: %(session)s"),
@@ -253,6 +254,14 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
             "session": log.session.title if log.session else "",
         }
         context["subject"] = subject
+        if log.kind == EmailLog.Kind.CONFIRM_ADDRESS:
+            context.update(
+                confirm_url=registration.confirm_url,
+                confirm_before=registration.confirm_before,
+                requested_sessions=list(
+                    registration.requested_sessions.order_by("start_time", "end_time", "title")
+                ),
+            )
         text = render_to_string(f"registrations/emails/{log.kind}.txt", context)
         html = render_to_string(f"registrations/emails/{log.kind}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[registration.email])

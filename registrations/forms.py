@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from g40events.models import Event, Organisation
-from registrations.models import Registration
+from registrations.models import Registration, validate_person_name
 from registrations.services import PersonData, TimeSlot, signup_sessions, time_slots
 
 TOO_LONG = _("Gebruik hoogstens %(limit_value)d tekens (het zijn er nu %(show_value)d).")
@@ -86,6 +86,7 @@ class RegistrationForm(SessionChoicesMixin, forms.Form):
     name = forms.CharField(
         label=_("Naam"),
         max_length=200,
+        validators=[validate_person_name],
         error_messages={"required": _("Vul je naam in."), "max_length": TOO_LONG},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )

@@ -1,17 +1,22 @@
+import datetime
 import secrets
 
+from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from g40events import clock
+from g40events.domains import contains_web_address
 from g40events.links import absolute_url
 from g40events.models import Event, Organisation
 from sessions.models import Session
 
 MANAGE_TOKEN_SALT = "registrations.manage"
+CONFIRM_TOKEN_SALT = "registrations.confirm"
 
 
 def new_manage_key() -> str:
@@ -22,9 +27,33 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def validate_person_name(value: str) -> None:
+    """A name is a name: no web address or e-mail address, which a mail program would turn into a link."""
+    if contains_web_address(value):
+        raise ValidationError(
+            _(
+                "Vul alleen je naam in, zonder webadres of e-mailadres (geen @, www. of iets als "
+                "voorbeeld.nl). Staat er een punt tussen je voorletters en je naam? Zet er dan een spatie na."
+            ),
+            code="web_address_in_name",
+        )
+
+
+def confirm_within() -> datetime.timedelta:
+    """How long a sign-up from an unlisted address waits for its owner to confirm it."""
+    return datetime.timedelta(hours=settings.REGISTRATION_CONFIRM_HOURS)
+
+
 class RegistrationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Registration.Status.ACTIVE)
+
+    def unconfirmed(self):
+        return self.filter(status=Registration.Status.UNCONFIRMED)
+
+    def lapsed(self):
+        """Unconfirmed sign-ups whose time to confirm has run out: they hold nothing and are deleted."""
+        return self.unconfirmed().filter(created_at__lt=clock.now() - confirm_within())
 
     def for_email(self, email: str):
         return self.filter(email_normalised=normalise_email(email))
@@ -32,6 +61,7 @@ class RegistrationQuerySet(models.QuerySet):
 
 class Registration(models.Model):
     class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("Wacht op bevestiging e-mailadres")
         ACTIVE = "active", _("Aangemeld")
         CANCELLED = "cancelled", _("Afgemeld")
 
@@ -39,7 +69,7 @@ class Registration(models.Model):
         Event, verbose_name=_("netwerkdag"), on_delete=models.PROTECT, related_name="registrations"
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
-    name = models.CharField(_("naam"), max_length=200, blank=True)
+    name = models.CharField(_("naam"), max_length=200, blank=True, validators=[validate_person_name])
     email = models.EmailField(_("e-mailadres"), max_length=254, blank=True)
     email_normalised = models.CharField(
         _("e-mailadres (kleine letters)"), max_length=254, blank=True, editable=False
@@ -69,6 +99,16 @@ class Registration(models.Model):
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
     cancelled_at = models.DateTimeField(_("afgemeld op"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
+    requested_sessions = models.ManyToManyField(
+        Session,
+        verbose_name=_("gekozen sessies (nog zonder plaats)"),
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Een aanmelding die nog op bevestiging van het e-mailadres wacht, heeft nog geen plaatsen: "
+            "die neemt ze pas bij de bevestiging."
+        ),
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -77,10 +117,11 @@ class Registration(models.Model):
         verbose_name = _("aanmelding")
         verbose_name_plural = _("aanmeldingen")
         constraints = [
+            # One registration per address and netwerkdag, confirmed or waiting for confirmation.
             models.UniqueConstraint(
                 fields=["event", "email_normalised"],
-                condition=Q(status="active") & ~Q(email_normalised=""),
-                name="one_active_registration_per_email",
+                condition=Q(status__in=["active", "unconfirmed"]) & ~Q(email_normalised=""),
+                name="one_registration_per_email",
                 violation_error_message=_("Dit e-mailadres is al aangemeld voor deze netwerkdag."),
             ),
         ]
@@ -112,6 +153,29 @@ class Registration(models.Model):
         return self.status == self.Status.ACTIVE
 
     @property
+    def is_unconfirmed(self) -> bool:
+        return self.status == self.Status.UNCONFIRMED
+
+    @property
+    def confirm_before(self) -> datetime.datetime:
+        """Until when an unconfirmed sign-up can be confirmed; after that it lapses."""
+        return self.created_at + confirm_within()
+
+    @property
+    def has_lapsed(self) -> bool:
+        return self.is_unconfirmed and clock.now() >= self.confirm_before
+
+    @property
+    def confirm_token(self) -> str:
+        """The signed, timestamped token of the link that confirms the address (valid as long as
+        settings.REGISTRATION_CONFIRM_HOURS)."""
+        return signing.TimestampSigner(salt=CONFIRM_TOKEN_SALT, sep=".").sign(self.manage_key)
+
+    @property
+    def confirm_url(self) -> str:
+        return absolute_url(reverse("registrations:confirm", kwargs={"token": self.confirm_token}))
+
+    @property
     def organisation_display(self) -> str:
         return self.organisation.name if self.organisation_id else self.organisation_name
 
@@ -121,6 +185,17 @@ class Registration(models.Model):
             return signing.Signer(salt=MANAGE_TOKEN_SALT, sep=".").unsign(token)
         except signing.BadSignature:
             return None
+
+    @classmethod
+    def key_from_confirm_token(cls, token: str) -> tuple[str | None, bool]:
+        """The key a confirmation link names, and whether the link has expired; (None, False) if forged."""
+        signer = signing.TimestampSigner(salt=CONFIRM_TOKEN_SALT, sep=".")
+        try:
+            return signer.unsign(token, max_age=confirm_within()), False
+        except signing.SignatureExpired:
+            return signer.unsign(token), True
+        except signing.BadSignature:
+            return None, False
 
 
 class PlaceQuerySet(models.QuerySet):
@@ -194,6 +269,7 @@ class EmailLog(models.Model):
     """
 
     class Kind(models.TextChoices):
+        CONFIRM_ADDRESS = "confirm_address", _("Bevestig je e-mailadres (link)")
         CONFIRMATION = "confirmation", _("Bevestiging van aanmelding")
         ALREADY_REGISTERED = "already_registered", _("Al aangemeld (link opnieuw)")
         PROMOTION = "promotion", _("Van de wachtlijst geplaatst")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
+from django.utils.translation import gettext as _
 
 from g40events import clock
 from registrations.models import EmailLog, Registration, normalise_email
@@ -36,7 +37,7 @@ def export_person(*, email: str) -> dict:
         Registration.objects.for_email(email)
         .exclude(email_normalised="")
         .select_related("event", "organisation")
-        .prefetch_related("places__session", "emails")
+        .prefetch_related("places__session", "requested_sessions", "emails")
         .order_by("created_at")
     )
 
@@ -61,6 +62,10 @@ def export_person(*, email: str) -> dict:
                 "afgemeld_op": when(r.cancelled_at),
                 "sessies": [
                     {"sessie": p.session.title, "status": p.get_status_display()} for p in r.places.all()
+                ]
+                + [
+                    {"sessie": s.title, "status": _("gekozen, nog zonder plaats")}
+                    for s in r.requested_sessions.all()
                 ],
                 "e-mails": [
                     {
@@ -101,3 +106,15 @@ def anonymise_registrations(*, after_days: int | None = None) -> int:
             manage_key=Concat(Value("anonymised-"), Cast("pk", output_field=CharField())),
             anonymised_at=clock.now(),
         )
+
+
+def delete_lapsed_signups() -> int:
+    """Delete the sign-ups whose address was never confirmed in time (REGISTRATION_CONFIRM_HOURS).
+
+    They hold no place, so nothing frees up; their data (perhaps typed in by a stranger) goes with
+    their e-mail log. Returns the number deleted.
+    """
+    lapsed = Registration.objects.lapsed()
+    count = lapsed.count()
+    lapsed.delete()
+    return count

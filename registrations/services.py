@@ -1,5 +1,10 @@
 """Sign-up, change, cancel and the waiting lists: every write that takes or frees a place.
 
+A sign-up from an address in an organisation's listed e-mail domains takes its places at once. Any
+other address first proves that it is the person's own: its registration waits (status
+"unconfirmed", holding no place and not counting against the day's maximum) until the link in the
+mail is opened, and takes its places then (see confirm_address).
+
 Places are taken under locks in one transaction. On PostgreSQL the rows are locked with
 SELECT ... FOR UPDATE in a fixed order (the netwerkdag, then its sessions by primary key), under a
 lock timeout that becomes TryAgainLater. On SQLite every transaction is IMMEDIATE (see settings),
@@ -15,6 +20,7 @@ import logging
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +28,14 @@ from django.utils.translation import gettext_lazy as _
 from g40events import clock
 from g40events.models import Event, Organisation, RegistrationState
 from registrations import emails
-from registrations.models import EmailLog, Place, Registration, normalise_email, with_place_counts
+from registrations.models import (
+    EmailLog,
+    Place,
+    Registration,
+    normalise_email,
+    validate_person_name,
+    with_place_counts,
+)
 from sessions.models import Session
 from sessions.programme import group_in_time_slots
 
@@ -56,6 +69,31 @@ class TryAgainLater(RegistrationError):
     message = _("Het is op dit moment erg druk. Probeer het zo nog eens; wat je invulde is bewaard.")
 
 
+class InvalidName(RegistrationError):
+    """A name that holds a web or e-mail address: it would put a link in a mail sent from our address."""
+
+
+class ClosedBeforeConfirmation(RegistrationClosed):
+    message = _(
+        "De aanmelding voor deze netwerkdag sloot voordat je je e-mailadres bevestigde. Je aanmelding "
+        "is daarom niet doorgegaan."
+    )
+
+
+class FullBeforeConfirmation(EventFull):
+    message = _(
+        "De netwerkdag is vol geraakt voordat je je e-mailadres bevestigde. Je aanmelding is daarom "
+        "niet doorgegaan."
+    )
+
+
+class ConfirmationLapsed(RegistrationError):
+    message = _(
+        "Deze bevestigingslink is verlopen, en je aanmelding daarmee ook. Meld je opnieuw aan; dan "
+        "krijg je een nieuwe link."
+    )
+
+
 @dataclasses.dataclass(frozen=True)
 class PersonData:
     name: str
@@ -70,6 +108,7 @@ class PersonData:
 
 class Outcome(enum.Enum):
     CREATED = "created"
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
     ALREADY_REGISTERED = "already_registered"
     DOUBLE_SUBMIT = "double_submit"
 
@@ -117,6 +156,11 @@ def signup_sessions(event: Event):
 def is_full(event: Event) -> bool:
     """Whether every place of the netwerkdag itself is taken (sessions have waiting lists instead)."""
     return event.capacity is not None and event.registrations.active().count() >= event.capacity
+
+
+def is_listed_address(email: str) -> bool:
+    """Whether an organisation lists the address's domain (or a domain above it) as its own."""
+    return Organisation.objects.with_email_domain_of(email).exists()
 
 
 def can_change(registration: Registration) -> bool:
@@ -233,19 +277,40 @@ def _fill(session: Session) -> list[Place]:
 # --- the services ----------------------------------------------------------------------------------
 
 
+# A registration that holds the address for its netwerkdag: confirmed, or waiting for confirmation.
+CURRENT = [Registration.Status.ACTIVE, Registration.Status.UNCONFIRMED]
+# The mails a sign-up sends; a repeated sign-up sends one only if none of these went out lately.
+SIGN_UP_MAILS = [
+    EmailLog.Kind.CONFIRMATION,
+    EmailLog.Kind.CONFIRM_ADDRESS,
+    EmailLog.Kind.ALREADY_REGISTERED,
+]
+
+
 def register(
     *, event: Event, person: PersonData, session_ids: Sequence[int], submission_key: str = ""
 ) -> SignUp:
     """Register a person for a netwerkdag and the chosen sessions.
 
-    Places are taken under row locks (the sessions', and the netwerkdag's when it has a maximum);
-    a full session puts the person on its waiting list and gives
-    confirmed places in the others. An address that is already registered gets its manage link by
-    e-mail instead (the answer to the person is the same); the same form sent twice does nothing
-    the second time. Raises RegistrationClosed, EventFull, InvalidChoice or TryAgainLater.
-    Side effects: the confirmation (or manage-link) e-mail, sent after the transaction commits.
+    From an address in a listed organisation's e-mail domain: places are taken under row locks (the
+    netwerkdag's when it has a maximum, then the sessions'); a full session puts the person on its
+    waiting list and gives confirmed places in the others; the confirmation mail goes.
+    From any other address: the registration waits for its owner to confirm it (no places, not
+    counted against the maximum) and the mail carries the link that does (confirm_address).
+
+    The answer to the person never tells whether an address was registered: an address already
+    registered gets its manage link by mail; one still waiting takes the new details and gets its
+    link again; such repeat mails go at most once per REGISTRATION_REPEAT_MAIL_MINUTES per address.
+    The same form sent twice does nothing the second time.
+    Raises InvalidName, RegistrationClosed, EventFull, InvalidChoice or TryAgainLater.
+    Side effects: one mail (confirmation, confirm-address link or manage link), after the commit.
     """
+    try:
+        validate_person_name(person.name)
+    except ValidationError as error:
+        raise InvalidName(error.messages[0]) from error
     email_normalised = normalise_email(person.email)
+    listed = is_listed_address(email_normalised)
     try:
         with locking_transaction():
             if event.capacity is not None:
@@ -253,57 +318,172 @@ def register(
                 event = Event.objects.select_for_update().get(pk=event.pk)
             if event.registration_state() != RegistrationState.OPEN:
                 raise RegistrationClosed
+            # Locks in the order event, registration, sessions: the order confirm_address and
+            # change_sessions take them in, so that none of them waits on another in a circle.
+            existing, full = _existing_and_full(event, email_normalised)
             sessions = _lock_sessions(session_ids)
             chosen = _validate_choice(event, sessions, list(session_ids))
-            existing, full = _existing_and_full(event, email_normalised)
             if existing is not None and submission_key and existing.submission_key == submission_key:
                 return SignUp(existing, Outcome.DOUBLE_SUBMIT)
             # A full day answers everyone alike, so that the answer never tells who is registered.
             if full:
                 raise EventFull
-            if existing is not None:
-                emails.queue(existing, EmailLog.Kind.ALREADY_REGISTERED)
+            if existing is not None and existing.is_active:
+                _queue_repeat(existing, EmailLog.Kind.ALREADY_REGISTERED)
                 return SignUp(existing, Outcome.ALREADY_REGISTERED)
-            registration = _create_registration(event, person, submission_key)
-            _take_places(registration, chosen)
-            emails.queue(registration, EmailLog.Kind.CONFIRMATION)
+            status = Registration.Status.ACTIVE if listed else Registration.Status.UNCONFIRMED
+            if existing is not None:
+                # Waiting for confirmation (or lapsed): the latest form is what the link confirms.
+                registration = _replace_details(existing, event, person, submission_key, status)
+                registration.requested_sessions.set([] if listed else chosen)
+            else:
+                registration = _create_registration(event, person, submission_key, status)
+                if not listed:
+                    registration.requested_sessions.set(chosen)
+            if listed:
+                _take_places(registration, chosen)
+                emails.queue(registration, EmailLog.Kind.CONFIRMATION)
+                return SignUp(registration, Outcome.CREATED)
+            if existing is not None:
+                _queue_repeat(registration, EmailLog.Kind.CONFIRM_ADDRESS)
+            else:
+                emails.queue(registration, EmailLog.Kind.CONFIRM_ADDRESS)
     except IntegrityError:
         # Two sign-ups with one address at the same moment: the unique constraint let one through.
         with transaction.atomic():
-            existing = Registration.objects.active().get(event=event, email_normalised=email_normalised)
+            existing = (
+                Registration.objects.select_for_update()
+                .filter(status__in=CURRENT, event=event, email_normalised=email_normalised)
+                .get()
+            )
             if submission_key and existing.submission_key == submission_key:
                 return SignUp(existing, Outcome.DOUBLE_SUBMIT)
-            emails.queue(existing, EmailLog.Kind.ALREADY_REGISTERED)
-        return SignUp(existing, Outcome.ALREADY_REGISTERED)
-    return SignUp(registration, Outcome.CREATED)
+            if existing.is_active:
+                _queue_repeat(existing, EmailLog.Kind.ALREADY_REGISTERED)
+                return SignUp(existing, Outcome.ALREADY_REGISTERED)
+            _queue_repeat(existing, EmailLog.Kind.CONFIRM_ADDRESS)
+        return SignUp(existing, Outcome.AWAITING_CONFIRMATION)
+    return SignUp(registration, Outcome.AWAITING_CONFIRMATION)
 
 
 def _existing_and_full(event: Event, email_normalised: str) -> tuple[Registration | None, bool]:
-    """The active registration with this address, if any, and whether the day is full: one query."""
-    active = Registration.objects.active().filter(event=event)
+    """The address's current registration for the netwerkdag, locked, if any; and whether the day is
+    full, counting confirmed registrations only."""
+    current = Registration.objects.filter(event=event, status__in=CURRENT)
+    mine = current.filter(email_normalised=email_normalised)
     if event.capacity is None:
-        return active.filter(email_normalised=email_normalised).first(), False
-    counts = active.aggregate(
-        total=Count("id"), mine=Count("id", filter=Q(email_normalised=email_normalised))
+        return mine.select_for_update().first(), False
+    counts = current.aggregate(
+        total=Count("id", filter=Q(status=Registration.Status.ACTIVE)),
+        mine=Count("id", filter=Q(email_normalised=email_normalised)),
     )
-    existing = active.filter(email_normalised=email_normalised).first() if counts["mine"] else None
+    existing = mine.select_for_update().first() if counts["mine"] else None
     return existing, counts["total"] >= event.capacity
 
 
-def _create_registration(event: Event, person: PersonData, submission_key: str) -> Registration:
+def _mailed_lately(email_normalised: str) -> bool:
+    since = clock.now() - datetime.timedelta(minutes=settings.REGISTRATION_REPEAT_MAIL_MINUTES)
+    return EmailLog.objects.filter(
+        registration__email_normalised=email_normalised, kind__in=SIGN_UP_MAILS, created_at__gte=since
+    ).exists()
+
+
+def _queue_repeat(registration: Registration, kind: str) -> EmailLog | None:
+    """The mail for a repeated sign-up, unless the address got a sign-up mail lately: then nothing is
+    sent or recorded, so that nobody can flood a mailbox through the form."""
+    if _mailed_lately(registration.email_normalised):
+        logger.info("Repeated sign-up for registration %s: mailed lately, no %s mail", registration.pk, kind)
+        return None
+    return emails.queue(registration, kind)
+
+
+def _person_fields(event: Event, person: PersonData) -> dict:
+    return {
+        "name": person.name,
+        "email": person.email.strip(),
+        "organisation": person.organisation,
+        "organisation_name": "" if person.organisation else person.organisation_name,
+        "job_title": person.job_title,
+        "dietary_needs": person.dietary_needs if event.ask_dietary_needs else "",
+        "accessibility_needs": person.accessibility_needs if event.ask_accessibility_needs else "",
+        "language": person.language,
+    }
+
+
+def _create_registration(event: Event, person: PersonData, submission_key: str, status: str) -> Registration:
     return Registration.objects.create(
         event=event,
-        name=person.name,
-        email=person.email.strip(),
-        organisation=person.organisation,
-        organisation_name="" if person.organisation else person.organisation_name,
-        job_title=person.job_title,
-        dietary_needs=person.dietary_needs if event.ask_dietary_needs else "",
-        accessibility_needs=person.accessibility_needs if event.ask_accessibility_needs else "",
+        status=status,
         consented_at=clock.now(),
         submission_key=submission_key,
-        language=person.language,
+        **_person_fields(event, person),
     )
+
+
+def _replace_details(
+    registration: Registration, event: Event, person: PersonData, submission_key: str, status: str
+) -> Registration:
+    """An unconfirmed registration takes the details of a new sign-up, and its time to confirm starts again."""
+    for name, value in _person_fields(event, person).items():
+        setattr(registration, name, value)
+    registration.status = status
+    now = clock.now()
+    registration.consented_at = now
+    registration.created_at = now
+    registration.submission_key = submission_key
+    registration.save()
+    return registration
+
+
+def _still_offered(event: Event, sessions: dict[int, Session], requested: Sequence[int]) -> list[Session]:
+    """The requested sessions that still take sign-ups for the netwerkdag, one per time slot (the
+    programme may have changed since the sign-up): what a confirmation can take places in."""
+    chosen: list[Session] = []
+    for session_id in requested:
+        session = sessions.get(session_id)
+        if session is None or session.event_id != event.pk or not session.takes_registrations:
+            continue
+        if not any(session.overlaps(other) for other in chosen):
+            chosen.append(session)
+    return chosen
+
+
+def confirm_address(*, registration: Registration) -> Registration:
+    """Confirm an unconfirmed sign-up: its owner opened the link in the mail.
+
+    It takes its places now, as a sign-up would at this moment: a confirmed place in each chosen
+    session that has room, a place on the waiting list of each that filled up meanwhile. A chosen
+    session that no longer takes sign-ups is left out. A registration already confirmed (or
+    cancelled since) is returned as it is, so that a link opened twice does nothing the second time.
+    Raises ConfirmationLapsed, ClosedBeforeConfirmation, FullBeforeConfirmation or TryAgainLater;
+    the registration then stays unconfirmed, and lapses in its time.
+    Side effects: the confirmation mail with the manage link, after the commit.
+    """
+    with locking_transaction():
+        event = registration.event
+        if event.capacity is not None:
+            event = Event.objects.select_for_update().get(pk=event.pk)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if not registration.is_unconfirmed:
+            return registration
+        if registration.has_lapsed:
+            raise ConfirmationLapsed
+        if event.registration_state() != RegistrationState.OPEN:
+            raise ClosedBeforeConfirmation
+        if event.capacity is not None and event.registrations.active().count() >= event.capacity:
+            raise FullBeforeConfirmation
+        requested = list(
+            registration.requested_sessions.order_by("start_time", "end_time", "pk").values_list(
+                "pk", flat=True
+            )
+        )
+        sessions = _lock_sessions(requested)
+        registration.status = Registration.Status.ACTIVE
+        registration.save(update_fields=["status", "updated_at"])
+        registration.requested_sessions.clear()
+        _take_places(registration, _still_offered(event, sessions, requested))
+        emails.queue(registration, EmailLog.Kind.CONFIRMATION)
+    return registration
 
 
 def change_sessions(*, registration: Registration, session_ids: Sequence[int]) -> Registration:

@@ -5,7 +5,6 @@ import secrets
 import time
 from email.utils import parseaddr
 
-from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -14,7 +13,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
@@ -26,15 +24,6 @@ from registrations.forms import CancelForm, ChangeSessionsForm, RegistrationForm
 from registrations.models import Registration
 
 logger = logging.getLogger(__name__)
-
-# Transitional: the sign-up and manage pages still carry one <style> block
-# (templates/registrations/includes/styles.html), which is moving into site.css. Until then the
-# Content-Security-Policy allows that block by its hash, and nothing else inline; a test fails when
-# the block is gone, as a reminder to remove this.
-REGISTRATION_STYLES_HASH = "'sha256-TRg0lyzBHrG2J9xmIUpeC6zJo9VF0YDqQUB5pLTFofQ='"
-allow_registration_styles = method_decorator(
-    csp_update({"style-src": [REGISTRATION_STYLES_HASH]}), name="dispatch"
-)
 
 
 def rate_limited_until(request) -> datetime.datetime | None:
@@ -98,7 +87,6 @@ class EventMixin:
         return super().get_context_data(event=self.event, **kwargs)
 
 
-@allow_registration_styles
 class RegisterView(EventMixin, FormView):
     """The sign-up form of a netwerkdag; a clear message instead of the form when it is not open."""
 
@@ -145,6 +133,9 @@ class RegisterView(EventMixin, FormView):
         except services.InvalidChoice as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
+        except services.InvalidName as error:
+            form.add_error("name", error.message)
+            return self.form_invalid(form)
         except services.TryAgainLater as error:
             response = self.render_to_response(
                 self.get_context_data(form=form, problem=error.message), status=503
@@ -181,7 +172,82 @@ class ThanksView(EventMixin, TemplateView):
     template_name = "registrations/thanks.html"
 
 
-@allow_registration_styles
+class ConfirmView(TemplateView):
+    """The link in the mail to an address outside the listed domains: its owner confirms the sign-up.
+
+    Opening the link shows what will be confirmed; the button confirms (a POST), so that a mail
+    filter that opens every link in a message confirms nothing. A link opened again after the
+    confirmation leads to the registration.
+    """
+
+    template_name = "registrations/confirm.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        key, expired = Registration.key_from_confirm_token(kwargs["token"])
+        registration = None
+        if key is not None:
+            registration = (
+                Registration.objects.select_related("event__host_city", "organisation")
+                .filter(manage_key=key, anonymised_at__isnull=True)
+                .first()
+            )
+        if registration is None:
+            response = TemplateResponse(request, "registrations/bad_link.html", status=404)
+        elif not registration.is_unconfirmed:
+            messages.info(request, _("Je e-mailadres is al bevestigd. Hier vind je je aanmelding."))
+            response = redirect(registration.get_absolute_url())
+        elif expired or registration.has_lapsed:
+            response = self.lapsed(registration)
+        else:
+            self.registration = registration
+            response = super().dispatch(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    def get_context_data(self, **kwargs):
+        registration = self.registration
+        event = registration.event
+        closed = event.registration_state() != RegistrationState.OPEN
+        context = {
+            "registration": registration,
+            "event": event,
+            "requested_sessions": registration.requested_sessions.order_by("start_time", "end_time", "title"),
+            "problem": services.ClosedBeforeConfirmation.message if closed else None,
+            **kwargs,
+        }
+        return super().get_context_data(**context)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            registration = services.confirm_address(registration=self.registration)
+        except services.ConfirmationLapsed:
+            return self.lapsed(self.registration)
+        except services.TryAgainLater as error:
+            response = self.render_to_response(
+                self.get_context_data(problem=error.message, can_retry=True), status=503
+            )
+            response["Retry-After"] = "5"
+            return response
+        except services.RegistrationError as error:
+            return self.render_to_response(self.get_context_data(problem=error.message), status=409)
+        messages.success(
+            request,
+            _(
+                "Je e-mailadres is bevestigd: je bent aangemeld. We hebben je een e-mail gestuurd met je "
+                "sessies en een persoonlijke link."
+            ),
+        )
+        return redirect(registration.get_absolute_url())
+
+    def lapsed(self, registration):
+        return TemplateResponse(
+            self.request,
+            "registrations/confirm_lapsed.html",
+            {"event": registration.event, "message": services.ConfirmationLapsed.message},
+            status=410,
+        )
+
+
 class ManageView(TemplateView):
     """A registrant's own page behind the personal link: see, change the sessions, or cancel."""
 
@@ -194,6 +260,7 @@ class ManageView(TemplateView):
             self.registration = (
                 Registration.objects.select_related("event__host_city", "organisation")
                 .filter(manage_key=key, anonymised_at__isnull=True)
+                .exclude(status=Registration.Status.UNCONFIRMED)
                 .first()
             )
         if self.registration is None:
@@ -258,5 +325,8 @@ class PrivacyView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            anonymise_days=settings.REGISTRATION_ANONYMISE_AFTER_DAYS, contact=privacy_contact(), **kwargs
+            anonymise_days=settings.REGISTRATION_ANONYMISE_AFTER_DAYS,
+            confirm_hours=settings.REGISTRATION_CONFIRM_HOURS,
+            contact=privacy_contact(),
+            **kwargs,
         )

@@ -1,28 +1,21 @@
-"""The programme of a netwerkdag as its page shows it: session cards by time slot, with a filter.
+"""Sessions as the public pages show them: cards on a programme, rows on a list across editions.
 
 A large netwerkdag has 60 sessions, 120 speakers and 30 theme groups. Read as model instances
-with prefetches and drawn with nested template includes, its page took well over 100 ms to
-render. Here the programme is read as plain rows in five queries, each pillar, theme group and
-URL is built once, and the time slots and their cards are drawn by two plain functions
+with prefetches its page took well over 100 ms to render. Here sessions are read as plain rows in
+five queries, whatever their number; each netwerkdag, pillar, theme group and URL is built once
+and shared by the cards that show it. The templates in pages/includes/programme.html draw them
 (figures in bench/README.md).
-
-The session, speaker, pillar and theme-group pages show a few sessions each and draw them with
-the partials includes/speaker_names.html, session_tags.html and materials.html;
-render_session_card() writes the same markup, and tests/public/test_session_cards.py checks
-that the two stay alike.
 """
 
 import datetime
-import html
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from g40events.models import Event
 from sessions.models import Material, Session, SessionSpeaker
@@ -36,7 +29,7 @@ class PillarTag:
     name: str
     slug: str
     position: int
-    item: SafeString
+    url: str
 
 
 @dataclass(frozen=True)
@@ -46,17 +39,33 @@ class ThemeGroupTag:
     pk: int
     name: str
     slug: str
+    url: str
     pillar: PillarTag | None
-    item: SafeString
+
+
+@dataclass(frozen=True)
+class Edition:
+    """The netwerkdag of a session, on a list of sessions across netwerkdagen."""
+
+    pk: int
+    title: str
+    date: datetime.date
+    url: str
 
 
 @dataclass(frozen=True)
 class CardSpeaker:
     name: str
     url: str
+    job_title: str
     organisation: str | None
     role: str
     role_label: str
+
+    @property
+    def is_speaker(self) -> bool:
+        """Whether the role goes without saying: a moderator or a host is named as such."""
+        return self.role == SessionSpeaker.Role.SPEAKER
 
 
 @dataclass(frozen=True)
@@ -69,7 +78,7 @@ class CardMaterial:
 
 @dataclass
 class SessionCard:
-    """A session with everything its card on the netwerkdag page shows."""
+    """A session with everything its card, its row or its page shows of it."""
 
     pk: int
     title: str
@@ -80,6 +89,7 @@ class SessionCard:
     location: str
     url: str
     has_description: bool
+    edition: Edition
     speakers: list[CardSpeaker] = field(default_factory=list)
     pillars: list[PillarTag] = field(default_factory=list)
     theme_groups: list[ThemeGroupTag] = field(default_factory=list)
@@ -113,62 +123,97 @@ def url_by_slug(viewname: str, **kwargs) -> Callable[[str], str]:
     return lambda slug: f"{prefix}{slug}{suffix}"
 
 
-def _tag_item(url: str, name: str) -> SafeString:
-    """The <dd> of a pillar or theme group on a card, drawn once for all the cards that show it."""
-    return format_html('<dd><a href="{}">{}</a></dd>', url, name)
-
-
 def programme_cards(event: Event) -> list[SessionCard]:
     """The sessions of a netwerkdag in programme order, with all that their cards show.
 
     Five queries, whatever the size of the programme (one without sessions).
     """
-    cards = _session_cards(event)
-    if not cards:
-        return []
-    _add_speakers(cards, event)
-    _add_pillars_and_theme_groups(cards, event)
-    _add_materials(cards, event)
+    return session_cards(Session.objects.filter(event=event).order_by("start_time", "end_time", "title"))
+
+
+def session_cards(sessions: QuerySet) -> list[SessionCard]:
+    """The given sessions, in the queryset's order, with their speakers, tags and materials.
+
+    Five queries, whatever the number of sessions (one when there are none).
+    """
+    cards = _session_cards(sessions)
+    if cards:
+        _add_speakers(cards)
+        _add_tags(cards, pillars=True)
+        _add_materials(cards)
     return list(cards.values())
 
 
-def _session_cards(event: Event) -> dict[int, SessionCard]:
-    session_url = url_by_slug("programme:detail", event_slug=event.slug)
+def session_rows(sessions: QuerySet) -> list[SessionCard]:
+    """The given sessions with what a row on a list shows: speakers and theme groups. Three queries."""
+    cards = _session_cards(sessions)
+    if cards:
+        _add_speakers(cards)
+        _add_tags(cards, pillars=False)
+    return list(cards.values())
+
+
+def _session_cards(sessions: QuerySet) -> dict[int, SessionCard]:
     kind_labels = {kind: str(label) for kind, label in Session.Kind.choices}  # translated once
-    rows = (
-        Session.objects.filter(event=event)
-        .order_by("start_time", "end_time", "title")
-        .values_list("pk", "title", "slug", "kind", "start_time", "end_time", "location", "description")
+    event_url = url_by_slug("events:detail")
+    editions: dict[int, Edition] = {}
+    session_urls: dict[int, Callable[[str], str]] = {}
+    rows = sessions.values_list(
+        "pk",
+        "title",
+        "slug",
+        "kind",
+        "start_time",
+        "end_time",
+        "location",
+        "description",
+        "event_id",
+        "event__title",
+        "event__slug",
+        "event__date",
     )
-    return {
-        pk: SessionCard(
+    cards = {}
+    for pk, title, slug, kind, start, end, location, description, event_id, *event in rows:
+        if event_id not in editions:
+            event_title, event_slug, event_date = event
+            editions[event_id] = Edition(event_id, event_title, event_date, event_url(event_slug))
+            session_urls[event_id] = url_by_slug("programme:detail", event_slug=event_slug)
+        cards[pk] = SessionCard(
             pk=pk,
             title=title,
             kind=kind,
             kind_label=kind_labels.get(kind, kind),
-            start_time=start_time,
-            end_time=end_time,
+            start_time=start,
+            end_time=end,
             location=location,
-            url=session_url(slug),
+            url=session_urls[event_id](slug),
             has_description=bool(description),
+            edition=editions[event_id],
         )
-        for pk, title, slug, kind, start_time, end_time, location, description in rows
-    }
+    return cards
 
 
-def _add_speakers(cards: dict[int, SessionCard], event: Event):
+def _add_speakers(cards: dict[int, SessionCard]):
     speaker_url = url_by_slug("speakers:detail")
     role_labels = {role: str(label) for role, label in SessionSpeaker.Role.choices}
     roles = (
-        SessionSpeaker.objects.filter(session__event=event)
+        SessionSpeaker.objects.filter(session_id__in=cards)
         .order_by("position", "id")
-        .values_list("session_id", "role", "speaker__name", "speaker__slug", "speaker__organisation__name")
+        .values_list(
+            "session_id",
+            "role",
+            "speaker__name",
+            "speaker__slug",
+            "speaker__job_title",
+            "speaker__organisation__name",
+        )
     )
-    for session_id, role, name, slug, organisation in roles:
+    for session_id, role, name, slug, job_title, organisation in roles:
         cards[session_id].speakers.append(
             CardSpeaker(
                 name=name,
                 url=speaker_url(slug),
+                job_title=job_title,
                 organisation=organisation,
                 role=role,
                 role_label=role_labels.get(role, role),
@@ -176,32 +221,33 @@ def _add_speakers(cards: dict[int, SessionCard], event: Event):
         )
 
 
-def _add_pillars_and_theme_groups(cards: dict[int, SessionCard], event: Event):
-    """Each pillar and theme group once, shared by the cards that show it.
+def _add_tags(cards: dict[int, SessionCard], *, pillars: bool):
+    """The theme groups (and pillars) of the sessions, each once, shared by the cards that show it.
 
     A card lists them in the order of their models (Pillar: position, name; ThemeGroup: name),
     as the rest of the site does.
     """
     pillar_url = url_by_slug("events:pillar")
     theme_group_url = url_by_slug("events:theme_group")
-    pillars: dict[int, PillarTag] = {}
+    pillar_tags: dict[int, PillarTag] = {}
     theme_groups: dict[int, ThemeGroupTag] = {}
 
     def pillar_tag(pk, name, slug, position) -> PillarTag | None:
-        if pk is not None and pk not in pillars:
-            pillars[pk] = PillarTag(pk, name, slug, position, item=_tag_item(pillar_url(slug), name))
-        return pillars.get(pk)
+        if pk is not None and pk not in pillar_tags:
+            pillar_tags[pk] = PillarTag(pk, name, slug, position, url=pillar_url(slug))
+        return pillar_tags.get(pk)
 
-    pillar_links = (
-        Session.pillars.through.objects.filter(session__event=event)
-        .order_by("pillar__position", "pillar__name")
-        .values_list("session_id", "pillar_id", "pillar__name", "pillar__slug", "pillar__position")
-    )
-    for session_id, *pillar in pillar_links:
-        cards[session_id].pillars.append(pillar_tag(*pillar))
+    if pillars:
+        pillar_links = (
+            Session.pillars.through.objects.filter(session_id__in=cards)
+            .order_by("pillar__position", "pillar__name")
+            .values_list("session_id", "pillar_id", "pillar__name", "pillar__slug", "pillar__position")
+        )
+        for session_id, *pillar in pillar_links:
+            cards[session_id].pillars.append(pillar_tag(*pillar))
 
     theme_group_links = (
-        Session.theme_groups.through.objects.filter(session__event=event)
+        Session.theme_groups.through.objects.filter(session_id__in=cards)
         .order_by("themegroup__name")
         .values_list(
             "session_id",
@@ -217,13 +263,14 @@ def _add_pillars_and_theme_groups(cards: dict[int, SessionCard], event: Event):
     for session_id, pk, name, slug, *pillar in theme_group_links:
         if pk not in theme_groups:
             theme_groups[pk] = ThemeGroupTag(
-                pk, name, slug, pillar=pillar_tag(*pillar), item=_tag_item(theme_group_url(slug), name)
+                pk, name, slug, url=theme_group_url(slug), pillar=pillar_tag(*pillar)
             )
         cards[session_id].theme_groups.append(theme_groups[pk])
 
 
-def _add_materials(cards: dict[int, SessionCard], event: Event):
-    for material in Material.objects.filter(session__event=event).only("session", "title", "file", "url"):
+def _add_materials(cards: dict[int, SessionCard]):
+    materials = Material.objects.filter(session_id__in=cards).only("session", "title", "file", "url")
+    for material in materials:
         href = material.href
         cards[material.session_id].materials.append(
             CardMaterial(
@@ -234,6 +281,28 @@ def _add_materials(cards: dict[int, SessionCard], event: Event):
                 file_type=material.extension.upper() if material.file else None,
             )
         )
+
+
+@dataclass(frozen=True)
+class EditionSessions:
+    """The sessions of one netwerkdag on a list across netwerkdagen."""
+
+    edition: Edition
+    sessions: list[SessionCard]
+
+
+def by_edition(cards: Iterable[SessionCard]) -> list[EditionSessions]:
+    """Cards (ordered by netwerkdag) grouped by their netwerkdag."""
+    return [
+        EditionSessions(edition, list(group))
+        for edition, group in itertools.groupby(cards, key=lambda card: card.edition)
+    ]
+
+
+def sessions_by_edition(sessions: QuerySet) -> list[EditionSessions]:
+    """Published sessions across netwerkdagen, newest netwerkdag first, by netwerkdag. Three queries."""
+    ordered = sessions.published().order_by("-event__date", "event_id", "start_time", "title")
+    return by_edition(session_rows(ordered))
 
 
 @dataclass
@@ -321,131 +390,3 @@ class ProgrammeFilter:
                 and (self.theme_group is None or session.belongs_to_theme_group(self.theme_group))
             )
         ]
-
-
-# --- drawing the programme ---------------------------------------------------------------------
-#
-# The cards are drawn with _format_html(): django.utils.html.format_html() with the same
-# escaping (html.escape for every value that is not marked safe already), without the check for
-# lazy translations on each value that made Django's version three times slower for the sixty
-# cards of a large programme. A card is a list of fragments: either literal markup of this
-# module, or the result of _format_html().
-
-
-def _escape(value) -> str:
-    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
-
-
-def _format_html(format_string: str, *args) -> SafeString:
-    return SafeString(format_string.format(*map(_escape, args)))
-
-
-def _time(value: datetime.time) -> SafeString:
-    return _format_html('<time datetime="{0}">{0}</time>', value.strftime("%H:%M"))
-
-
-def _session_meta(session: SessionCard, slot: TimeSlot) -> SafeString:
-    """Kind, time (where it differs from the slot's) and room: "Parallelsessie · Raadzaal"."""
-    parts = []
-    if session.kind_label != session.title:  # no "Lunch · Lunch"
-        parts.append(_format_html('<span class="session__kind">{}</span>', session.kind_label))
-    if (session.start_time, session.end_time) != (slot.start, slot.end):
-        parts.append(_format_html("{}–{}", _time(session.start_time), _time(session.end_time)))
-    if session.location:
-        parts.append(_format_html("{}", session.location))
-    return SafeString(" · ".join(parts))
-
-
-def render_session_card(session: SessionCard, slot: TimeSlot) -> SafeString:
-    """The card of a session on the netwerkdag page, under the <h3> of its time slot.
-
-    Its speakers, tags and materials as includes/speaker_names.html, session_tags.html and
-    materials.html draw them on the other pages.
-    """
-    title = session.title
-    if session.has_page_to_open:
-        title = _format_html('<a href="{}">{}</a>', session.url, session.title)
-    parts = [
-        _format_html(
-            '\n<article class="session session--{}">\n'
-            '  <h4 class="session__title">{}</h4>\n'
-            '  <p class="session__meta">{}</p>\n',
-            session.kind,
-            title,
-            _session_meta(session, slot),
-        )
-    ]
-    if session.speakers:
-        parts.append('<ul class="speakers">\n')
-        for speaker in session.speakers:
-            parts.append(_format_html('  <li><a href="{}">{}</a>', speaker.url, speaker.name))
-            if speaker.organisation:
-                parts.append(
-                    _format_html(' <span class="speakers__organisation">({})</span>', speaker.organisation)
-                )
-            if speaker.role != SessionSpeaker.Role.SPEAKER:
-                parts.append(
-                    _format_html(' <span class="speakers__role">– {}</span>', speaker.role_label.lower())
-                )
-            parts.append("</li>\n")
-        parts.append("</ul>\n")
-    if session.pillars or session.theme_groups:
-        parts.append('<dl class="tags">\n')
-        if session.pillars:
-            label = _("Pijlers") if len(session.pillars) > 1 else _("Pijler")
-            parts += [
-                _format_html("  <div><dt>{}</dt>", label),
-                *(tag.item for tag in session.pillars),
-                "</div>\n",
-            ]
-        if session.theme_groups:
-            label = _("Themagroepen") if len(session.theme_groups) > 1 else _("Themagroep")
-            parts += [
-                _format_html("  <div><dt>{}</dt>", label),
-                *(tag.item for tag in session.theme_groups),
-                "</div>\n",
-            ]
-        parts.append("</dl>\n")
-    if session.materials:
-        parts.append('<ul class="materials">\n')
-        for material in session.materials:
-            parts.append(
-                _format_html(
-                    '  <li><a href="{}" data-print-url="{}">{}</a> <span class="materials__type">({})</span></li>\n',
-                    material.href,
-                    material.print_url,
-                    material.title,
-                    material.file_type or _("link"),
-                )
-            )
-        parts.append("</ul>\n")
-    parts.append("</article>\n")
-    return SafeString("".join(parts))
-
-
-def render_time_slots(slots: list[TimeSlot]) -> SafeString:
-    """The programme by time slot: the slot's time as a heading, then its cards side by side."""
-    parts = []
-    for number, slot in enumerate(slots, start=1):
-        count = ""
-        if slot.is_parallel:
-            counter = len(slot.sessions)
-            count = _format_html(
-                ' <span class="slot__count">{}</span>',
-                ngettext("%(counter)s sessie tegelijk", "%(counter)s sessies tegelijk", counter)
-                % {"counter": counter},
-            )
-        parts.append(
-            _format_html(
-                '\n<section class="slot" aria-labelledby="slot-{0}">\n'
-                '  <h3 class="slot__time" id="slot-{0}">{1}–{2}{3}</h3>\n'
-                '  <div class="slot__sessions">',
-                number,
-                _time(slot.start),
-                _time(slot.end),
-                count,
-            )
-        )
-        parts += [render_session_card(session, slot) for session in slot.sessions]
-        parts.append("</div>\n</section>\n")
-    return SafeString("".join(parts))

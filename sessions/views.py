@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.views.generic import DetailView
 
 from g40events.links import absolute_url
 from g40events.views import PreviewMixin, plain_summary
 from sessions.models import Session
+from sessions.programme import session_cards
 
 
 class SessionDetailView(PreviewMixin, DetailView):
@@ -14,20 +14,19 @@ class SessionDetailView(PreviewMixin, DetailView):
     preview_permission = "programme.change_session"
 
     def get_queryset(self):
-        sessions = (
-            Session.objects.for_programme()
-            .select_related("event__host_city")
-            .filter(event__slug=self.kwargs["event_slug"])
+        sessions = Session.objects.select_related("event__host_city").filter(
+            event__slug=self.kwargs["event_slug"]
         )
         return sessions if self.can_preview() else sessions.published()
 
     def get_context_data(self, **kwargs):
         session = self.object
+        [card] = session_cards(Session.objects.filter(pk=session.pk))
         return super().get_context_data(
             event=session.event,
+            card=card,
             preview=not session.event.is_published,
             meta_description=plain_summary(session.description) or session.title,
             canonical_url=absolute_url(session.get_absolute_url()),
-            site_url=settings.SITE_URL,
             **kwargs,
         )

@@ -1,12 +1,12 @@
 import unicodedata
 from itertools import groupby
 
-from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
 from g40events.links import absolute_url
 from g40events.views import PreviewMixin, plain_summary
-from sessions.models import Session, SessionSpeaker
+from sessions.models import Session
+from sessions.programme import sessions_by_edition
 from speakers.models import Speaker
 
 
@@ -47,25 +47,10 @@ class SpeakerDetailView(PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         speaker = self.object
-        sessions = list(
-            Session.objects.published()
-            .filter(speaker_roles__speaker=speaker)
-            .select_related("event__host_city")
-            .prefetch_related(
-                "pillars",
-                "theme_groups",
-                Prefetch(
-                    "speaker_roles",
-                    queryset=SessionSpeaker.objects.select_related("speaker__organisation").order_by(
-                        "position", "id"
-                    ),
-                ),
-            )
-            .order_by("-event__date", "event_id", "start_time", "title")
-        )
+        editions = sessions_by_edition(Session.objects.filter(speaker_roles__speaker=speaker))
         return super().get_context_data(
-            sessions=sessions,
-            preview=not sessions,
+            sessions_by_edition=editions,
+            preview=not editions,
             meta_description=plain_summary(speaker.bio) or speaker.name,
             canonical_url=absolute_url(speaker.get_absolute_url()),
             **kwargs,

@@ -57,3 +57,28 @@ def phone_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# The domains of the addresses that tests sign up with, unless a test is about an address that must
+# first be confirmed: listed for an organisation, as a city lists its own, so that such a sign-up
+# takes its places at once. Addresses at other domains (e.g. @prive.example) need the link.
+LISTED_TEST_DOMAINS = [
+    "example.org",
+    "gemeente.example",
+    "dordrecht.example",
+    "deventer.example",
+    "ede.example",
+]
+
+
+@pytest.fixture(autouse=True)
+def _listed_test_domains(request):
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from g40events.models import EmailDomain, Organisation
+
+    organisation, _ = Organisation.objects.get_or_create(
+        name="Testorganisatie met bekende e-maildomeinen", defaults={"kind": Organisation.Kind.OTHER}
+    )
+    for domain in LISTED_TEST_DOMAINS:
+        EmailDomain.objects.get_or_create(domain=domain, defaults={"organisation": organisation})

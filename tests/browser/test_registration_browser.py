@@ -115,3 +115,56 @@ def test_privacy_page_has_no_axe_violations(live_server, demo, page):
 
     assert page.get_by_role("heading", level=1).inner_text() == "Privacyverklaring aanmeldingen"
     assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
+
+
+def test_sign_up_with_an_address_outside_the_listed_domains_confirm_through_the_link(live_server, demo, page):
+    page.goto(live_server.url + DORDRECHT + "aanmelden/")
+    page.get_by_label("Naam", exact=True).fill("Anna de Vries")
+    page.get_by_label("E-mailadres").fill("anna@adviesbureau-devries.example")
+    page.get_by_label("Andere organisatie").fill("Adviesbureau De Vries")
+    page.get_by_label(re.compile(r"^Fysieke pijler")).check()
+    page.get_by_label(re.compile(r"^Ik ga akkoord")).check()
+    page.get_by_role("button", name="Aanmelden").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Bedankt voor je aanmelding"
+    assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
+    registration = Registration.objects.get()
+    assert registration.status == Registration.Status.UNCONFIRMED
+    assert Place.objects.count() == 0
+
+    # The mail holds the confirmation link; opening it shows what will be confirmed.
+    (message,) = mail.outbox
+    assert (message.subject, message.to) == (
+        "Bevestig je aanmelding voor Ambtelijke netwerkdag Dordrecht",
+        ["anna@adviesbureau-devries.example"],
+    )
+    link = re.search(r"^(http://\S+/aanmelding/bevestigen/\S+/)$", message.body, re.M).group(1)
+    page.goto(link)
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "Bevestig je aanmelding voor Ambtelijke netwerkdag Dordrecht"
+    )
+    assert page.get_by_role("listitem").filter(has_text="Fysieke pijler").count() == 1
+    assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
+    assert Place.objects.count() == 0
+
+    page.get_by_role("button", name="Aanmelding bevestigen").click()
+
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "Je aanmelding voor Ambtelijke netwerkdag Dordrecht"
+    )
+    assert page.get_by_role("status").first.inner_text() == (
+        "Je e-mailadres is bevestigd: je bent aangemeld. We hebben je een e-mail gestuurd met je sessies "
+        "en een persoonlijke link."
+    )
+    row = page.get_by_role("row").filter(has_text="Fysieke pijler")
+    assert row.get_by_role("cell").nth(2).inner_text() == "Bevestigd"
+    assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
+    assert confirmed_sessions(registration) == ["Fysieke pijler"]
+    assert [(m.subject, m.to) for m in mail.outbox][1:] == [
+        (
+            "Bevestiging van je aanmelding: Ambtelijke netwerkdag Dordrecht",
+            ["anna@adviesbureau-devries.example"],
+        )
+    ]

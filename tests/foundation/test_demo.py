@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.http import HttpRequest
 
-from g40events.models import Event, Organisation, Pillar, Recap, ThemeGroup
+from g40events.models import EmailDomain, Event, Organisation, Pillar, Recap, ThemeGroup
 from sessions.models import Material, Session, SessionSpeaker
 from speakers.models import Speaker
 
@@ -24,6 +24,7 @@ def counts():
         model.objects.count()
         for model in (
             Organisation,
+            EmailDomain,
             Pillar,
             ThemeGroup,
             Speaker,
@@ -141,3 +142,43 @@ def test_demo_creates_an_organiser_who_can_log_in(settings, tmp_path, client):
     assert list(user.groups.values_list("name", flat=True)) == ["Organisatoren"]
     # django-axes, which throttles logins, needs the request that logs in.
     assert client.login(request=HttpRequest(), username="organisator", password=password)
+
+
+def test_demo_organisations_carry_their_real_email_domains(settings, tmp_path):
+    from registrations.services import is_listed_address
+
+    settings.MEDIA_ROOT = tmp_path
+    load_demo()
+
+    cities = Organisation.objects.filter(kind=Organisation.Kind.G40_CITY)
+    city_domains = dict(
+        EmailDomain.objects.filter(organisation__in=cities).values_list("organisation__name", "domain")
+    )
+    assert len(city_domains) == cities.count() == 40
+    assert {name: city_domains[name] for name in ["Deventer", "Dordrecht", "'s-Hertogenbosch"]} == {
+        "Deventer": "deventer.nl",
+        "Dordrecht": "dordrecht.nl",
+        "'s-Hertogenbosch": "s-hertogenbosch.nl",
+    }
+    assert city_domains["Sittard-Geleen"] == "sittard-geleen.nl"
+    assert city_domains["Haarlemmermeer"] == "haarlemmermeer.nl"
+    assert city_domains["Alphen aan den Rijn"] == "alphenaandenrijn.nl"
+    partners = dict(
+        EmailDomain.objects.exclude(organisation__in=cities)
+        .exclude(organisation__name__startswith="Testorganisatie")
+        .values_list("domain", "organisation__name")
+    )
+    assert partners == {
+        "g40stedennetwerk.nl": "G40 stedennetwerk",
+        "vng.nl": "VNG",
+        "divosa.nl": "Divosa",
+        "platform31.nl": "Platform31",
+        "scp.nl": "Sociaal en Cultureel Planbureau",
+        "cbs.nl": "Centraal Bureau voor de Statistiek",
+        "eur.nl": "Erasmus Universiteit Rotterdam",
+        "minezk.nl": "Ministerie van Economische Zaken en Klimaat",
+    }
+    assert not EmailDomain.objects.filter(organisation__name__in=["WePublic", "Stichting Eropaf!"]).exists()
+    assert is_listed_address("j.jansen@deventer.nl")
+    assert is_listed_address("j.jansen@Mail.Dordrecht.nl")
+    assert not is_listed_address("j.jansen@gmail.com")

@@ -42,3 +42,16 @@ def test_check_translations_passes_when_everything_is_translated(tmp_path, setti
     call_command("check_translations")
 
     assert capsys.readouterr().out == "Every translatable string has an English translation.\n"
+
+
+def test_check_translations_names_a_string_the_source_no_longer_yields(tmp_path, settings):
+    make_source(tmp_path, translated=True)
+    (tmp_path / "app" / "views.py").write_text(
+        'from django.utils.translation import gettext as _\n\n_("Nieuw")\n'
+    )
+    settings.BASE_DIR = tmp_path
+
+    with pytest.raises(
+        CommandError, match="1 strings of the catalogue are no longer found in the source:\n  'Bestaand'"
+    ):
+        call_command("check_translations")

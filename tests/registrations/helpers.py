@@ -3,6 +3,7 @@
 import datetime
 import itertools
 
+import time_machine
 from django.utils import timezone
 
 from registrations import services
@@ -52,3 +53,8 @@ def statuses(session) -> dict[str, list[str]]:
         "confirmed": [p.registration.name for p in places.confirmed().order_by("id")],
         "waiting": [p.registration.name for p in places.waiting_list()],
     }
+
+
+def later(**delta):
+    """Travel that far into the future (the clock keeps ticking there): `with later(hours=1): ...`."""
+    return time_machine.travel(timezone.now() + datetime.timedelta(**delta), tick=True)

@@ -101,7 +101,7 @@ def test_csv_export_opens_in_excel_with_bom_semicolons_and_no_formulas(client):
     sign_up(
         event,
         [full],
-        name='=HYPERLINK("http://evil.example")',
+        name='=cmd|" /C calc"!A0',
         email="b@example.org",
         dietary_needs="Vegan; geen noten",
     )
@@ -130,7 +130,7 @@ def test_csv_export_opens_in_excel_with_bom_semicolons_and_no_formulas(client):
         "Aangemeld",
     ]
     assert rows[1][7:9] == ["Sociale pijler", ""]
-    assert rows[2][1] == '\'=HYPERLINK("http://evil.example")'
+    assert rows[2][1] == '\'=cmd|" /C calc"!A0'
     assert rows[2][7:10] == ["", "Sociale pijler", "Vegan; geen noten"]
 
 

@@ -12,7 +12,7 @@ from django.db import connection, connections
 from django.db.models import QuerySet
 
 from registrations import services
-from registrations.models import Place, Registration
+from registrations.models import EmailLog, Place, Registration
 from tests.registrations.helpers import open_event, signup_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -125,6 +125,33 @@ def test_the_same_address_signing_up_twenty_times_at_once_gives_one_registration
     assert errors == []
     assert Registration.objects.count() == 1
     assert Place.objects.count() == 1
+
+
+def test_an_unlisted_address_signing_up_twenty_times_at_once_gets_one_registration_and_one_mail():
+    event = open_event()
+    session = signup_session(event, capacity=PLACES)
+
+    errors = run_at_once(
+        20,
+        lambda i: services.register(
+            event=event,
+            person=services.PersonData(name=f"Anna {i}", email="anna@prive.example"),
+            session_ids=[session.pk],
+            submission_key=f"form-{i}",
+        ),
+    )
+
+    assert errors == []
+    assert list(Registration.objects.values_list("status", flat=True)) == ["unconfirmed"]
+    assert list(EmailLog.objects.values_list("kind", flat=True)) == ["confirm_address"]
+    assert Place.objects.count() == 0
+
+    registration = Registration.objects.get()
+    errors = run_at_once(10, lambda i: services.confirm_address(registration=registration))
+
+    assert errors == []
+    assert list(Place.objects.values_list("session", "status")) == [(session.pk, "confirmed")]
+    assert sorted(EmailLog.objects.values_list("kind", flat=True)) == ["confirm_address", "confirmation"]
 
 
 def test_cancellations_and_sign_ups_at_once_keep_the_waiting_list_in_order():

@@ -49,3 +49,17 @@ def test_export_person_gives_everything_stored_about_the_address():
     )
     assert registration["sessies"] == [{"sessie": "Woningmarkt", "status": "Bevestigd"}]
     assert registration["e-mails"][0]["soort"] == "Bevestiging van aanmelding"
+
+
+def test_export_person_includes_a_sign_up_still_waiting_for_confirmation():
+    event = open_event(title="Netwerkdag Dordrecht")
+    session = signup_session(event, title="Woningmarkt")
+    services.register(
+        event=event, person=person(name="Anna", email="anna@prive.example"), session_ids=[session.pk]
+    )
+
+    (registration,) = privacy.export_person(email="anna@prive.example")["registrations"]
+
+    assert registration["status"] == "Wacht op bevestiging e-mailadres"
+    assert registration["sessies"] == [{"sessie": "Woningmarkt", "status": "gekozen, nog zonder plaats"}]
+    assert registration["e-mails"][0]["soort"] == "Bevestig je e-mailadres (link)"

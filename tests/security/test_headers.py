@@ -1,11 +1,6 @@
 """The headers of pages and uploads: Content-Security-Policy, Permissions-Policy, and uploads that a
 browser cannot run. (The browser's side of it: tests/browser/test_security_browser.py.)"""
 
-import base64
-import hashlib
-import re
-from pathlib import Path
-
 import pytest
 from csp.decorators import csp_update
 from django.conf import settings
@@ -134,16 +129,3 @@ def test_uploads_are_served_so_that_no_browser_runs_them(client, uploads, name, 
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert response["Content-Disposition"] == disposition
-
-
-def test_registration_pages_style_block_is_still_there_while_its_hash_is_allowed():
-    """Transitional (registrations/views.py, REGISTRATION_STYLES_HASH): the sign-up and manage pages'
-    one <style> block is allowed by its hash until it moves into site.css. When this fails because the
-    block is gone or changed, remove the hash and `allow_registration_styles` rather than update it."""
-    from registrations.views import REGISTRATION_STYLES_HASH
-
-    styles = Path(settings.BASE_DIR) / "templates" / "registrations" / "includes" / "styles.html"
-    assert styles.exists(), "styles.html is gone: remove REGISTRATION_STYLES_HASH from registrations/views.py"
-    block = re.search(r"<style>(.*?)</style>", styles.read_text(), re.S).group(1)
-    digest = base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()
-    assert REGISTRATION_STYLES_HASH == f"'sha256-{digest}'"

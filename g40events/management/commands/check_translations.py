@@ -7,6 +7,7 @@ fails when a message is new, fuzzy or untranslated. CI runs it in its lint step 
 
 import ast
 import contextlib
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -90,8 +91,18 @@ class Command(BaseCommand):
             copy = Path(tmp) / "source"
             shutil.copytree(settings.BASE_DIR, copy, ignore=shutil.ignore_patterns(*IGNORED))
             with contextlib.chdir(copy), override_settings(LOCALE_PATHS=[copy / "locale"]):
-                call_command("makemessages", verbosity=0, **MAKEMESSAGES_OPTIONS)
-            new = untranslated(read_po(copy / "locale" / "en" / "LC_MESSAGES" / "django.po"))
+                # Obsolete entries kept: a string the catalogue holds but the source no longer
+                # yields means a stale catalogue, or templates whose strings were not extracted.
+                call_command("makemessages", verbosity=0, **{**MAKEMESSAGES_OPTIONS, "no_obsolete": False})
+            catalogue = copy / "locale" / "en" / "LC_MESSAGES" / "django.po"
+            new = untranslated(read_po(catalogue))
+            lost = re.findall(r'^#~ msgid "(.*)"$', catalogue.read_text(encoding="utf-8"), re.M)
+        if lost:
+            listing = "\n".join(f"  {msgid!r}" for msgid in lost)
+            raise CommandError(
+                f"{len(lost)} strings of the catalogue are no longer found in the source:\n{listing}\n"
+                "Run `make messages` if they were removed on purpose."
+            )
         if new:
             listing = "\n".join(f"  {msgid!r}" for msgid in new)
             raise CommandError(

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from g40events import clock
-from g40events.models import Event, Organisation, Pillar, Recap, Status, ThemeGroup
+from g40events.models import EmailDomain, Event, Organisation, Pillar, Recap, Status, ThemeGroup
 from g40events.permissions import ORGANISERS_GROUP
 from sessions.models import Material, Session, SessionSpeaker
 from speakers.models import Speaker
@@ -48,6 +48,61 @@ ORGANISATIONS = [
     ("WePublic", Organisation.Kind.OTHER, ""),
     ("Stichting Eropaf!", Organisation.Kind.OTHER, ""),
 ]
+
+# The e-mail domains the organisations use (a sign-up from one needs no confirmation link): the
+# cities' municipal domains; partners with a domain of their own. Organisations without a known
+# e-mail domain of their own get none. The ministry's staff write from minezk.nl; rijksoverheid.nl
+# is the government's shared website, not one ministry's.
+EMAIL_DOMAINS = {
+    "Alkmaar": ["alkmaar.nl"],
+    "Almelo": ["almelo.nl"],
+    "Almere": ["almere.nl"],
+    "Alphen aan den Rijn": ["alphenaandenrijn.nl"],
+    "Amersfoort": ["amersfoort.nl"],
+    "Apeldoorn": ["apeldoorn.nl"],
+    "Arnhem": ["arnhem.nl"],
+    "Assen": ["assen.nl"],
+    "Breda": ["breda.nl"],
+    "Delft": ["delft.nl"],
+    "Deventer": ["deventer.nl"],
+    "Dordrecht": ["dordrecht.nl"],
+    "Ede": ["ede.nl"],
+    "Eindhoven": ["eindhoven.nl"],
+    "Emmen": ["emmen.nl"],
+    "Enschede": ["enschede.nl"],
+    "Gouda": ["gouda.nl"],
+    "Groningen": ["groningen.nl"],
+    "Haarlem": ["haarlem.nl"],
+    "Haarlemmermeer": ["haarlemmermeer.nl"],
+    "Helmond": ["helmond.nl"],
+    "Hengelo": ["hengelo.nl"],
+    "Hilversum": ["hilversum.nl"],
+    "Leeuwarden": ["leeuwarden.nl"],
+    "Leiden": ["leiden.nl"],
+    "Lelystad": ["lelystad.nl"],
+    "Maastricht": ["maastricht.nl"],
+    "Nijmegen": ["nijmegen.nl"],
+    "Oss": ["oss.nl"],
+    "Purmerend": ["purmerend.nl"],
+    "Roosendaal": ["roosendaal.nl"],
+    "'s-Hertogenbosch": ["s-hertogenbosch.nl"],
+    "Schiedam": ["schiedam.nl"],
+    "Sittard-Geleen": ["sittard-geleen.nl"],
+    "Tilburg": ["tilburg.nl"],
+    "Venlo": ["venlo.nl"],
+    "Zaanstad": ["zaanstad.nl"],
+    "Zoetermeer": ["zoetermeer.nl"],
+    "Zwolle": ["zwolle.nl"],
+    "Heerlen": ["heerlen.nl"],
+    "G40 stedennetwerk": ["g40stedennetwerk.nl"],
+    "VNG": ["vng.nl"],
+    "Divosa": ["divosa.nl"],
+    "Platform31": ["platform31.nl"],
+    "Sociaal en Cultureel Planbureau": ["scp.nl"],
+    "Centraal Bureau voor de Statistiek": ["cbs.nl"],
+    "Erasmus Universiteit Rotterdam": ["eur.nl"],
+    "Ministerie van Economische Zaken en Klimaat": ["minezk.nl"],
+}
 
 PILLARS = [
     (
@@ -526,6 +581,11 @@ class Command(BaseCommand):
             self.organisations[name], _ = Organisation.objects.update_or_create(
                 name=name, defaults={"kind": kind, "website": website}
             )
+        for name, domains in EMAIL_DOMAINS.items():
+            for domain in domains:
+                EmailDomain.objects.update_or_create(
+                    domain=domain, defaults={"organisation": self.organisations[name]}
+                )
 
         self.pillars = {}
         for slug, name, position, description in PILLARS:

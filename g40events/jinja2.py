@@ -1,0 +1,145 @@
+"""The Jinja2 environment of the public pages (templates in pages/).
+
+The public pages are Jinja2 templates: Django's template language took about three times as long
+to draw the 60 session cards of a large programme from one partial as Jinja2's compiled macros do
+(figures in bench/README.md, "Why Jinja2"). The admin and the e-mails keep Django templates
+(templates/). What Django's tags did, Jinja2 gets here: gettext and ngettext for `_()` and
+`{% trans %}`, url() and static(), Django's date and time filters (on local time, as Django's
+template language applies them), and the few Django filters the templates use.
+"""
+
+import functools
+import itertools
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.signals import setting_changed
+from django.template import defaultfilters
+from django.templatetags.static import static
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
+from django.utils.timezone import template_localtime
+from jinja2 import Environment
+from markupsafe import Markup
+
+from g40events.text import render_markdown
+
+
+@functools.lru_cache(maxsize=4096)
+def _translated(language: str | None, message: str) -> Markup:
+    return Markup(translation.gettext(message))
+
+
+@functools.lru_cache(maxsize=256)
+def _fixed_url(viewname: str, urlconf, script_prefix: str) -> str:
+    return reverse(viewname, urlconf=urlconf)
+
+
+def _forget(*, setting, **kwargs):
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        _translated.cache_clear()
+    if setting == "ROOT_URLCONF":
+        _fixed_url.cache_clear()
+
+
+setting_changed.connect(_forget)
+
+
+def gettext(message: str, /, **variables) -> Markup:
+    """Django's gettext for `_()` and `{% trans %}`, remembered per language.
+
+    As Jinja2's "new style" gettext: the translation counts as markup and the variables of a
+    `{% trans %}` block are escaped into it. Remembered, because a programme asks for the same few
+    labels hundreds of times (Jinja2's own wrapper around Django's gettext took a third of the
+    time of drawing 60 session cards).
+    """
+    text = _translated(translation.get_language(), message)
+    return text % variables if variables or "%" in text else text
+
+
+def ngettext(singular: str, plural: str, number: int, /, **variables) -> Markup:
+    variables.setdefault("num", number)
+    return Markup(translation.ngettext(singular, plural, number)) % variables
+
+
+def url(viewname: str, *args, **kwargs) -> str:
+    """The path of a named URL, as Django's {% url %}: url("events:detail", slug=event.slug).
+
+    A URL without arguments (the menu, the footer) is the same on every page: it is reversed once.
+    """
+    if args or kwargs:
+        return reverse(viewname, args=args or None, kwargs=kwargs or None)
+    return _fixed_url(viewname, get_urlconf(), get_script_prefix())
+
+
+def date(value, format: str | None = None) -> str:
+    """Django's date filter in the active language ("woensdag 24 april 2024"), on local time."""
+    return defaultfilters.date(template_localtime(value), format)
+
+
+def time(value, format: str | None = None) -> str:
+    """Django's time filter, on local time."""
+    return defaultfilters.time(template_localtime(value), format)
+
+
+def content_lang() -> Markup:
+    """` lang="nl"` on organiser-written text when the interface is in another language.
+
+    Organisers write in Dutch; an English page marks those parts as Dutch, so that screen readers
+    pronounce them as Dutch (WCAG 2.1, 3.1.2 Language of Parts).
+    """
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        return Markup("")
+    return Markup(' lang="{}"').format(settings.LANGUAGE_CODE)
+
+
+@dataclass(frozen=True)
+class Group:
+    grouper: object
+    list: list
+
+
+def regroup(items, attribute: str) -> list[Group]:
+    """Runs of consecutive items with the same attribute (dotted), as Django's {% regroup %}.
+
+    Unlike Jinja2's groupby filter it does not sort: the items come in the order the page wants.
+    """
+    path = attribute.split(".")
+
+    def key(item):
+        for name in path:
+            item = getattr(item, name)
+        return item
+
+    return [Group(grouper, list(group)) for grouper, group in itertools.groupby(items, key=key)]
+
+
+def environment(**options) -> Environment:
+    options.setdefault("keep_trailing_newline", True)  # as Django's templates: robots.txt ends in one
+    env = Environment(extensions=["jinja2.ext.i18n"], **options)
+    env.newstyle_gettext = True  # {% trans %} passes its variables to gettext() as keywords
+    env.globals.update(
+        _=gettext,
+        gettext=gettext,
+        ngettext=ngettext,
+        url=url,
+        static=static,
+        content_lang=content_lang,
+        get_language=translation.get_language,
+        language_info=translation.get_language_info,
+        languages=settings.LANGUAGES,
+        get_messages=get_messages,
+        regroup=regroup,
+    )
+    env.filters.update(
+        date=date,
+        time=time,
+        capfirst=defaultfilters.capfirst,
+        slugify=defaultfilters.slugify,
+        truncatewords=defaultfilters.truncatewords,
+        markdown=render_markdown,
+    )
+    # tojson for the JSON-LD <script>: keep the text as written (Jinja2 escapes <, >, & and ').
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
+    return env

@@ -1,0 +1,76 @@
+"""What holds for every public page: nothing inline that a Content-Security-Policy would block."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    make_material,
+    make_organisation,
+    make_pillar,
+    make_recap,
+    make_speaker,
+    make_theme_group,
+)
+from tests.registrations.helpers import open_event, sign_up, signup_session
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def public_urls(settings):
+    """A netwerkdag open for sign-up with a session of every kind of content, and its pages."""
+    settings.REGISTRATION_EMAIL_IN_BACKGROUND = False
+    pillar = make_pillar(name="Sociale pijler", description="De **sociale** pijler.")
+    group = make_theme_group(
+        name="Armoede", pillar=pillar, description="Over [armoede](https://example.org)."
+    )
+    speaker = make_speaker(
+        name="Jaco Dagevos", organisation=make_organisation(name="SCP"), bio="Onderzoeker."
+    )
+    event = open_event(title="Netwerkdag Deventer", introduction="Welkom in *Deventer*.")
+    session = signup_session(
+        event,
+        title="Wonen",
+        description="Over wonen.",
+        pillars=[pillar],
+        theme_groups=[group],
+        speakers=[speaker],
+    )
+    make_material(session=session)
+    recap = make_recap(event=event, body="Het was **goed**.")
+    registration = sign_up(event, [session])
+    return [
+        "/",
+        reverse("events:archive"),
+        event.get_absolute_url(),
+        event.get_absolute_url() + f"?pijler={pillar.slug}",
+        session.get_absolute_url(),
+        reverse("speakers:list"),
+        speaker.get_absolute_url(),
+        pillar.get_absolute_url(),
+        reverse("events:theme_groups"),
+        group.get_absolute_url(),
+        reverse("events:recaps"),
+        recap.get_absolute_url(),
+        reverse("registrations:register", kwargs={"slug": event.slug}),
+        reverse("registrations:thanks", kwargs={"slug": event.slug}),
+        reverse("registrations:privacy"),
+        registration.get_absolute_url(),
+        "/bestaat-niet/",
+    ]
+
+
+INLINE = re.compile(r"<style|\sstyle=|\son[a-z]+=|<script(?![^>]*type=\"application/ld\+json\")", re.I)
+
+
+def test_public_pages_have_no_inline_styles_scripts_or_event_handlers(client, public_urls):
+    for url in public_urls:
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        assert INLINE.findall(response.content.decode()) == [], url
+
+    invalid_sign_up = client.post(public_urls[12], {"name": "", "submission": "x"})
+    assert "Er zijn" in invalid_sign_up.content.decode()
+    assert INLINE.findall(invalid_sign_up.content.decode()) == []
