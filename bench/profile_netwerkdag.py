@@ -7,7 +7,7 @@ median, 10th percentile and minimum of:
 
 - the whole page, and the same netwerkdag without a programme (what the rest of the page costs);
 - reading the programme (sessions.programme.programme_cards) and drawing it (the time_slots
-  macro of pages/includes/programme.html).
+  macro of templates/jinja2/includes/programme.html).
 
 With --profile, also the functions that took the most time over 20 renders (cProfile, which
 slows Python code down several times: read its figures as shares, not as milliseconds).

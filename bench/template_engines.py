@@ -6,7 +6,7 @@ Builds the large netwerkdag of bench_public.py in a scratch SQLite file, reads i
 - with Django's template language, a partial per piece as Django projects usually do (a card
   including its speakers, tags and materials);
 - with Django's template language in a single template without includes (its best case);
-- with the Jinja2 macros the site uses (pages/includes/programme.html).
+- with the Jinja2 macros the site uses (templates/jinja2/includes/programme.html).
 
 It checks that the three give the same markup (whitespace aside) and prints CPU time per drawing
 (time.process_time, so that other processes on the machine count less): median and minimum.
@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_public  # noqa: E402
 
-# The card as Django templates: the same markup as the macros of pages/includes/programme.html.
+# The card as Django templates: the same markup as the macros of templates/jinja2/includes/programme.html.
 DJANGO_TEMPLATES = {
     "time_slots.html": """{% load i18n %}{% for slot in slots %}
 <section class="slot" aria-labelledby="slot-{{ forloop.counter }}">

@@ -1,4 +1,4 @@
-"""The Jinja2 environment of the public pages (templates in pages/).
+"""The Jinja2 environment of the public pages (templates in templates/jinja2/).
 
 The public pages are Jinja2 templates: Django's template language took about three times as long
 to draw the 60 session cards of a large programme from one partial as Jinja2's compiled macros do

@@ -91,17 +91,16 @@ ROOT_URLCONF = "g40events.urls"
 
 TEMPLATES = [
     {
-        # The public pages (pages/): Jinja2 draws them several times faster than Django's template
-        # language (bench/README.md, "Why Jinja2"). Only this folder: it never sees the admin's
-        # templates, and Django's engine below never sees these. (Not named jinja2/: a folder of
-        # that name beside manage.py would stand in for the jinja2 package on imports.)
+        # The public pages (templates/jinja2/): Jinja2 draws them several times faster than Django's
+        # template language (bench/README.md, "Why Jinja2"). Only this folder: it never sees the
+        # admin's templates, and nothing asks Django's engine below for a "jinja2/..." name.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "pages"],
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {"environment": "g40events.jinja2.environment"},
     },
     {
-        # The admin (its own templates and ours in templates/admin/) and the e-mails.
+        # The admin (its own templates and ours in templates/admin/) and the e-mails (templates/registrations/).
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,

@@ -3,7 +3,7 @@
 A large netwerkdag has 60 sessions, 120 speakers and 30 theme groups. Read as model instances
 with prefetches its page took well over 100 ms to render. Here sessions are read as plain rows in
 five queries, whatever their number; each netwerkdag, pillar, theme group and URL is built once
-and shared by the cards that show it. The templates in pages/includes/programme.html draw them
+and shared by the cards that show it. The templates in templates/jinja2/includes/programme.html draw them
 (figures in bench/README.md).
 """
 

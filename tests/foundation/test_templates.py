@@ -1,5 +1,5 @@
-"""Each template belongs to one engine: the public pages to Jinja2 (pages/), the admin and the
-e-mails to Django's template language (templates/ and the apps' templates)."""
+"""Each template belongs to one engine: the public pages to Jinja2 (templates/jinja2/), the admin and the
+e-mails to Django's template language (the rest of templates/ and the apps' templates)."""
 
 from pathlib import Path
 
@@ -14,7 +14,7 @@ def names(folder: Path) -> list[str]:
 
 
 def test_public_templates_are_found_by_jinja2_only():
-    public = names(settings.BASE_DIR / "pages")
+    public = names(settings.BASE_DIR / "templates" / "jinja2")
 
     assert "base.html" in public and "g40events/event_detail.html" in public
     for name in public:
@@ -24,7 +24,7 @@ def test_public_templates_are_found_by_jinja2_only():
 
 
 def test_admin_and_email_templates_are_never_found_by_jinja2():
-    ours = names(settings.BASE_DIR / "templates")
+    ours = [name for name in names(settings.BASE_DIR / "templates") if not name.startswith("jinja2/")]
 
     assert "admin/g40events/event/duplicate.html" in ours
     assert "registrations/emails/confirmation.html" in ours

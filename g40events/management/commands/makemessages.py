@@ -1,4 +1,4 @@
-"""Django's makemessages, which also reads the Jinja2 templates of the public pages (pages/).
+"""Django's makemessages, which also reads the Jinja2 templates of the public pages (templates/jinja2/).
 
 Django's own command reads every template as one of Django's template language; a Jinja2 template
 would lose its `_()` and `{% trans %}` strings there. For the templates of a Jinja2 engine this
@@ -60,5 +60,5 @@ class BuildFile(makemessages.BuildFile):
 
 
 class Command(makemessages.Command):
-    help = makemessages.Command.help + " Jinja2 templates (pages/) are read with Jinja2's i18n extension."
+    help = makemessages.Command.help + " Jinja2 templates (templates/jinja2/) are read with Jinja2's i18n extension."
     build_file_class = BuildFile
