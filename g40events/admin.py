@@ -1,21 +1,49 @@
+import json
 from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from g40events import clock
 from g40events.models import EmailDomain, Event, Organisation, Pillar, Recap, ThemeGroup
 from g40events.services import duplicate_event
-from g40events.widgets import TIME_FIELD
+from g40events.widgets import DATE_AND_TIME_FIELDS
 
 admin.site.site_header = _("G40 netwerkdagen — beheer")
 admin.site.site_title = _("G40 netwerkdagen")
 admin.site.index_title = _("Netwerkdagen voorbereiden")
+
+
+class InlineAdminFormSet(helpers.InlineAdminFormSet):
+    """Django writes "Nog een Sessie toevoegen" (it capitalises the name inside the sentence)."""
+
+    def inline_formset_data(self):
+        data = json.loads(super().inline_formset_data())
+        data["options"]["addText"] = gettext("Add another %(verbose_name)s") % {
+            "verbose_name": self.opts.verbose_name
+        }
+        return json.dumps(data)
+
+
+class ModelAdmin(admin.ModelAdmin):
+    """The admin's house style: the browser's own date and time inputs, and Dutch as it is written."""
+
+    formfield_overrides = DATE_AND_TIME_FIELDS
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_admin_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_admin_formset in inline_admin_formsets:
+            inline_admin_formset.__class__ = InlineAdminFormSet
+        return inline_admin_formsets
 
 
 class EmailDomainInline(admin.TabularInline):
@@ -25,7 +53,7 @@ class EmailDomainInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ModelAdmin):
     list_display = ["name", "kind", "email_domains_column", "website"]
     list_filter = ["kind"]
     search_fields = ["name", "email_domains__domain"]
@@ -51,7 +79,7 @@ class ThemeGroupInline(admin.TabularInline):
 
 
 @admin.register(Pillar)
-class PillarAdmin(admin.ModelAdmin):
+class PillarAdmin(ModelAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -60,7 +88,7 @@ class PillarAdmin(admin.ModelAdmin):
 
 
 @admin.register(ThemeGroup)
-class ThemeGroupAdmin(admin.ModelAdmin):
+class ThemeGroupAdmin(ModelAdmin):
     list_display = ["name", "pillar", "coordinator", "is_active", "session_count"]
     list_filter = ["pillar", "is_active"]
     list_select_related = ["pillar"]
@@ -75,6 +103,35 @@ class ThemeGroupAdmin(admin.ModelAdmin):
         return obj.session_total
 
 
+class EventForm(forms.ModelForm):
+    """A netwerkdag's form: ticking "aangekondigd" takes the announcement over from the netwerkdag
+    that has it, which the field names."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.announced_elsewhere = Event.objects.announced().exclude(pk=self.instance.pk).first()
+        if self.announced_elsewhere and "is_announced" in self.fields:
+            self.fields["is_announced"].help_text = _(
+                "Nu is “%(title)s” (%(date)s) aangekondigd. Vink aan om de aankondiging over te nemen: "
+                "die netwerkdag wordt dan niet meer aangekondigd."
+            ) % {
+                "title": self.announced_elsewhere.title,
+                "date": formats.date_format(self.announced_elsewhere.date, "j F Y"),
+            }
+
+    @property
+    def takes_over_announcement(self) -> bool:
+        return bool(self.announced_elsewhere and self.cleaned_data.get("is_announced"))
+
+    def _get_validation_exclusions(self):
+        # Taking the announcement over is allowed: the other netwerkdag gives it up on save, so the
+        # constraint of one announced netwerkdag holds in the database.
+        exclusions = super()._get_validation_exclusions()
+        if self.announced_elsewhere and self.cleaned_data.get("is_announced"):
+            exclusions.add("is_announced")
+        return exclusions
+
+
 # Inlines that apps further down the dependency chain show on a netwerkdag's admin page, in order:
 # the programme adds its sessions (sessions/admin.py). EventAdmin.get_inlines() reads this list, so
 # that EventAdmin is registered once and g40events needs to know nothing of the apps below it.
@@ -83,6 +140,7 @@ EVENT_INLINES: list[Callable] = []
 
 class RecapInline(admin.TabularInline):
     model = Recap
+    formfield_overrides = DATE_AND_TIME_FIELDS
     fields = ["title", "pillar", "status", "published_at"]
     extra = 0
     show_change_link = True
@@ -101,8 +159,8 @@ class DuplicateEventForm(forms.Form):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
-    formfield_overrides = TIME_FIELD
+class EventAdmin(ModelAdmin):
+    form = EventForm
     list_display = ["title", "date", "kind", "host_city", "status", "is_announced", "session_count"]
     list_filter = ["kind", "status", "is_announced", ("host_city", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["host_city"]
@@ -134,6 +192,44 @@ class EventAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            if form.takes_over_announcement:
+                Event.objects.filter(pk=form.announced_elsewhere.pk).update(is_announced=False)
+                self.message_user(
+                    request,
+                    _("“%(title)s” is nu aangekondigd op de homepage, in plaats van “%(previous)s”.")
+                    % {"title": obj.title, "previous": form.announced_elsewhere.title},
+                    messages.SUCCESS,
+                )
+            super().save_model(request, obj, form, change)
+        if obj.is_announced:
+            self._warn_unless_next(request, obj)
+
+    def _warn_unless_next(self, request, announced):
+        upcoming = Event.objects.published().upcoming().exclude(pk=announced.pk)
+        if announced.date < clock.today():
+            self.message_user(
+                request,
+                _("Let op: “%(title)s” is al voorbij en staat toch aangekondigd op de homepage.")
+                % {"title": announced.title},
+                messages.WARNING,
+            )
+        elif (earlier := upcoming.filter(date__lt=announced.date).first()) is not None:
+            self.message_user(
+                request,
+                _(
+                    "Let op: “%(title)s” is niet de eerstvolgende netwerkdag. Eerder is “%(earlier)s” op "
+                    "%(date)s."
+                )
+                % {
+                    "title": announced.title,
+                    "earlier": earlier.title,
+                    "date": formats.date_format(earlier.date, "j F Y"),
+                },
+                messages.WARNING,
+            )
 
     def get_inlines(self, request, obj):
         return [*EVENT_INLINES, *self.inlines]
@@ -183,7 +279,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Recap)
-class RecapAdmin(admin.ModelAdmin):
+class RecapAdmin(ModelAdmin):
     list_display = ["title", "event", "pillar", "status", "published_at"]
     list_filter = ["status", "pillar", "event"]
     list_select_related = ["event", "pillar"]

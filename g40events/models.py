@@ -5,7 +5,6 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from g40events import clock
@@ -355,7 +354,7 @@ class Recap(models.Model):
         help_text=_("Markdown: **vet**, *cursief*, [link](https://…), lijstjes met -. HTML wordt gefilterd."),
     )
     published_at = models.DateTimeField(
-        _("publicatiedatum"), default=timezone.now, help_text=_("Een terugblik verschijnt vanaf dit moment.")
+        _("publicatiedatum"), default=clock.now, help_text=_("Een terugblik verschijnt vanaf dit moment.")
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)

@@ -231,8 +231,13 @@ class RecapDetailView(PreviewMixin, DetailView):
             and recap.published_at <= clock.now()
             and recap.event.is_published
         )
+        # A published recap whose moment has not come is scheduled, not a concept.
+        is_scheduled = (
+            recap.status == Status.PUBLISHED and recap.event.is_published and recap.published_at > clock.now()
+        )
         return super().get_context_data(
             preview=not is_public,
+            scheduled_for=recap.published_at if is_scheduled else None,
             other_recaps=(
                 Recap.objects.published()
                 .filter(event=recap.event)

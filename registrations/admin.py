@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from g40events import admin as events_admin
 from registrations import emails, exports, privacy, services
 from registrations.models import EmailLog, Place, Registration, with_place_counts
 from sessions import admin as programme_admin
@@ -60,7 +61,7 @@ class EmailLogInline(admin.TabularInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(events_admin.ModelAdmin):
     list_display = [
         "name",
         "email",
@@ -284,7 +285,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(EmailLog)
-class EmailLogAdmin(admin.ModelAdmin):
+class EmailLogAdmin(events_admin.ModelAdmin):
     list_display = ["created_at", "kind", "recipient", "registration", "status", "attempts", "error_column"]
     list_filter = ["status", "kind", "registration__event"]
     list_select_related = ["registration"]

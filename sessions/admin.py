@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from g40events import admin as events_admin
-from g40events.widgets import TIME_FIELD
+from g40events.widgets import DATE_AND_TIME_FIELDS
 from sessions.models import Material, Session, SessionSpeaker
 
 
@@ -86,8 +86,7 @@ class MaterialInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
-    formfield_overrides = TIME_FIELD
+class SessionAdmin(events_admin.ModelAdmin):
     list_display = [
         "title",
         "event",
@@ -139,7 +138,7 @@ class SessionInline(admin.TabularInline):
     """A netwerkdag's programme on its admin page, in time order."""
 
     model = Session
-    formfield_overrides = TIME_FIELD
+    formfield_overrides = DATE_AND_TIME_FIELDS
     fields = [
         "start_time",
         "end_time",

@@ -7,6 +7,40 @@ from django.utils.translation import gettext_lazy as _
 from g40events.models import Organisation
 from g40events.validators import PHOTO_EXTENSIONS, PHOTO_MAX_BYTES, FileExtensionValidator, FileSizeValidator
 
+# Dutch surname prefixes (tussenvoegsels): written in lower case after the given name, they are not
+# where a name files. "Femke de Vries" files under V as "Vries, Femke de".
+TUSSENVOEGSELS = {
+    "aan", "af", "bij", "d'", "da", "de", "den", "der", "des", "di", "die", "do", "dos", "du", "el",
+    "het", "in", "la", "le", "les", "los", "onder", "op", "over", "'s", "'t", "te", "ten", "ter",
+    "tot", "uit", "uijt", "van", "vande", "vanden", "vander", "ver", "voor", "vom", "von", "zu", "zum",
+    "zur",
+}  # fmt: skip
+
+
+def dutch_sort_name(name: str) -> str:
+    """The name as it files in a Dutch A–Z list: surname first, tussenvoegsels after the given names.
+
+    "Femke de Vries" -> "Vries, Femke de"; "Peter Hein van Mulligen" -> "Mulligen, Peter Hein van";
+    "Anna Jansen-de Boer" -> "Jansen-de Boer, Anna"; a capitalised prefix is part of the surname, as
+    in Flanders: "Kees De Vries" -> "De Vries, Kees"; a single name stays as it is.
+    """
+    words = name.split()
+    if len(words) < 2:
+        return name.strip()
+    # The surname begins at the first prefix or hyphenated word after the first given name, or else
+    # is the last word.
+    start = len(words) - 1
+    for index in range(1, len(words) - 1):
+        if words[index].lower() in TUSSENVOEGSELS or "-" in words[index]:
+            start = index
+            break
+    given = words[:start]
+    prefixes = []
+    while start < len(words) - 1 and words[start] in TUSSENVOEGSELS:
+        prefixes.append(words[start])
+        start += 1
+    return " ".join([" ".join(words[start:]) + ",", *given, *prefixes])
+
 
 class SpeakerQuerySet(models.QuerySet):
     def with_published_sessions(self):
@@ -22,7 +56,8 @@ class Speaker(models.Model):
         max_length=200,
         blank=True,
         help_text=_(
-            "Voor de lijst A–Z, zonder tussenvoegsel voorop: ‘Mulligen, Peter Hein van’. Leeg: de naam."
+            "Voor de lijst A–Z, zonder tussenvoegsel voorop: ‘Mulligen, Peter Hein van’. Leeg: zo "
+            "afgeleid uit de naam."
         ),
     )
     job_title = models.CharField(_("functie"), max_length=200, blank=True)
@@ -58,7 +93,7 @@ class Speaker(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.sort_name:
-            self.sort_name = self.name
+            self.sort_name = dutch_sort_name(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -61,14 +61,24 @@ def test_session_of_a_draft_netwerkdag_is_previewed_by_an_organiser(client):
 
 def test_draft_recap_is_previewed_by_an_organiser(client):
     recap = make_recap(title="Terugblik in de maak", status=Status.DRAFT)
-    scheduled = make_recap(title="Komt morgen", published_at=timezone.now() + datetime.timedelta(days=1))
 
     assert client.get(recap.get_absolute_url()).status_code == 404
     client.force_login(make_organiser("g40events.change_recap"))
-    for item in (recap, scheduled):
-        response = client.get(item.get_absolute_url())
-        assert response.status_code == 200
-        assert BANNER in page_text(response)
+    response = client.get(recap.get_absolute_url())
+    assert response.status_code == 200
+    assert BANNER in page_text(response)
+
+
+def test_scheduled_recap_is_previewed_with_its_moment_on_the_sites_clock(client, settings):
+    settings.SITE_DATE = datetime.date(2024, 5, 1)
+    moment = timezone.make_aware(datetime.datetime(2024, 5, 3, 9, 30))
+    scheduled = make_recap(title="Komt overmorgen", published_at=moment)
+
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+    client.force_login(make_organiser("g40events.change_recap"))
+    text = page_text(client.get(scheduled.get_absolute_url()))
+    assert "Gepland voor 3 mei 2024, 09:30 — alleen zichtbaar voor organisatoren" in text
+    assert BANNER not in text
 
 
 def test_speaker_of_drafts_only_is_previewed_by_an_organiser(client):

@@ -1,0 +1,115 @@
+"""Announcing a netwerkdag on the home page takes the announcement over in one step; defaults come
+from the site's clock."""
+
+import datetime
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from g40events.models import Event
+from tests.factories import make_event
+from tests.public.helpers import page_text
+
+pytestmark = pytest.mark.django_db
+
+
+def event_form_data(event: Event, **changes) -> dict:
+    data = {
+        "title": event.title,
+        "slug": event.slug,
+        "kind": event.kind,
+        "status": event.status,
+        "date": event.date.isoformat(),
+        "start_time": "09:30",
+        "end_time": "16:30",
+        "host_city": event.host_city_id,
+        "ask_dietary_needs": "on",
+        "ask_accessibility_needs": "on",
+        "recaps-TOTAL_FORMS": "0",
+        "recaps-INITIAL_FORMS": "0",
+        "sessions-TOTAL_FORMS": "0",
+        "sessions-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not False}
+
+
+def save(client, event, **changes):
+    response = client.post(
+        reverse("admin:g40events_event_change", args=[event.pk]), event_form_data(event, **changes)
+    )
+    return response, [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_event_form_names_the_netwerkdag_that_is_announced(organiser_client):
+    make_event(title="Netwerkdag Dordrecht", date=datetime.date(2030, 11, 21), is_announced=True)
+    other = make_event(title="Netwerkdag Ede")
+
+    text = page_text(organiser_client.get(reverse("admin:g40events_event_change", args=[other.pk])))
+
+    assert (
+        "Nu is “Netwerkdag Dordrecht” (21 november 2030) aangekondigd. Vink aan om de aankondiging "
+        "over te nemen: die netwerkdag wordt dan niet meer aangekondigd."
+    ) in text
+
+
+def test_event_takes_the_announcement_over_in_one_step(organiser_client):
+    dordrecht = make_event(title="Netwerkdag Dordrecht", date=datetime.date(2030, 11, 21), is_announced=True)
+    ede = make_event(title="Netwerkdag Ede", date=datetime.date(2030, 5, 1))
+
+    response, messages = save(organiser_client, ede, is_announced="on")
+
+    assert response.status_code == 302
+    assert list(Event.objects.announced()) == [ede]
+    assert Event.objects.get(pk=dordrecht.pk).is_announced is False
+    assert (
+        "“Netwerkdag Ede” is nu aangekondigd op de homepage, in plaats van “Netwerkdag Dordrecht”."
+        in messages
+    )
+    assert not any(message.startswith("Let op") for message in messages)
+
+
+def test_event_announced_warns_when_another_netwerkdag_comes_first(organiser_client, settings):
+    settings.SITE_DATE = datetime.date(2030, 1, 1)
+    make_event(title="Netwerkdag Ede", date=datetime.date(2030, 5, 1))
+    make_event(title="Netwerkdag Zwolle (concept)", date=datetime.date(2030, 3, 1), status="draft")
+    dordrecht = make_event(title="Netwerkdag Dordrecht", date=datetime.date(2030, 11, 21))
+
+    _response, messages = save(organiser_client, dordrecht, is_announced="on")
+
+    assert Event.objects.get(pk=dordrecht.pk).is_announced is True
+    assert (
+        "Let op: “Netwerkdag Dordrecht” is niet de eerstvolgende netwerkdag. Eerder is “Netwerkdag Ede” "
+        "op 1 mei 2030."
+    ) in messages
+
+
+def test_event_announced_that_is_past_is_warned_about(organiser_client, settings):
+    settings.SITE_DATE = datetime.date(2031, 1, 1)
+    event = make_event(title="Netwerkdag Ede", date=datetime.date(2030, 5, 1))
+
+    _response, messages = save(organiser_client, event, is_announced="on")
+
+    assert "Let op: “Netwerkdag Ede” is al voorbij en staat toch aangekondigd op de homepage." in messages
+
+
+def test_draft_cannot_take_the_announcement_over(organiser_client):
+    dordrecht = make_event(title="Netwerkdag Dordrecht", is_announced=True)
+    draft = make_event(title="Netwerkdag Ede", status="draft")
+
+    response, _messages = save(organiser_client, draft, is_announced="on")
+
+    assert response.status_code == 200
+    assert "Alleen een gepubliceerde netwerkdag kan op de homepage worden aangekondigd." in page_text(
+        response
+    )
+    assert list(Event.objects.announced()) == [dordrecht]
+
+
+def test_recap_publication_date_defaults_to_the_sites_clock(organiser_client, settings):
+    settings.SITE_DATE = datetime.date(2024, 5, 1)
+
+    html = organiser_client.get(reverse("admin:g40events_recap_add")).content.decode()
+
+    assert 'type="datetime-local" name="published_at" value="2024-05-01T' in html
