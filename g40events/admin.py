@@ -1,5 +1,5 @@
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django import forms
 from django.contrib import admin, messages
@@ -132,6 +132,56 @@ class EventForm(forms.ModelForm):
         return exclusions
 
 
+class AdminColumn:
+    """A column that another app adds to a ModelAdmin: a named callable, as list_display takes them.
+
+    A plain function would do for list_display, but the admin uses a read-only field's name in
+    CSS classes (column-<name>), where a function would print as "<function …>" (and templates
+    would call it without its argument).
+    """
+
+    do_not_call_in_templates = True
+
+    def __init__(self, name: str, function: Callable, *, description, ordering: str | None = None):
+        self.__name__ = name
+        self.function = function
+        self.short_description = description
+        if ordering:
+            self.admin_order_field = ordering
+
+    def __call__(self, obj):
+        return self.function(obj)
+
+    def __str__(self):
+        return self.__name__
+
+
+class EventAdminExtension:
+    """What an app further down adds to the netwerkdagen's admin, without registering it again.
+
+    The programme links its programme screen; registration its dashboard, and columns with the
+    sign-up state and the number signed up. An app appends an instance to EVENT_EXTENSIONS from its
+    admin module; EventAdmin reads the list through Django's hooks.
+    """
+
+    # Columns of the netwerkdagen's list (read from the queryset's annotations).
+    columns: Sequence[AdminColumn] = ()
+
+    def annotate(self, queryset):
+        return queryset
+
+    def links(self, event: Event) -> list[tuple[str, str]]:
+        """(label, url) of the app's screens for one netwerkdag, shown on its page and screens."""
+        return []
+
+
+EVENT_EXTENSIONS: list[EventAdminExtension] = []
+
+
+def event_links(event: Event) -> list[tuple[str, str]]:
+    return [link for extension in EVENT_EXTENSIONS for link in extension.links(event)]
+
+
 # Inlines that apps further down the dependency chain show on a netwerkdag's admin page, in order:
 # the programme adds its sessions (sessions/admin.py). EventAdmin.get_inlines() reads this list, so
 # that EventAdmin is registered once and g40events needs to know nothing of the apps below it.
@@ -235,7 +285,21 @@ class EventAdmin(ModelAdmin):
         return [*EVENT_INLINES, *self.inlines]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(session_total=Count("sessions", distinct=True))
+        queryset = super().get_queryset(request).annotate(session_total=Count("sessions", distinct=True))
+        for extension in EVENT_EXTENSIONS:
+            queryset = extension.annotate(queryset)
+        return queryset
+
+    def get_list_display(self, request):
+        columns = [column for extension in EVENT_EXTENSIONS for column in extension.columns]
+        return [*super().get_list_display(request), *columns]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        event = self.get_object(request, object_id)
+        links = event_links(event) if event is not None else []
+        return super().change_view(
+            request, object_id, form_url, {"event_links": links, **(extra_context or {})}
+        )
 
     @admin.display(description=_("sessies"), ordering="session_total")
     def session_count(self, obj):

@@ -1,35 +1,22 @@
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from g40events import admin as events_admin
-from g40events.widgets import DATE_AND_TIME_FIELDS
+from g40events.admin import AdminColumn
+from g40events.models import Event
+from sessions.forms import ConfirmChangesMixin, ProgrammeSessionForm
 from sessions.models import Material, Session, SessionSpeaker
-
-
-class AdminColumn:
-    """A column that another app adds to a ModelAdmin: a named callable, as list_display takes them.
-
-    A plain function would do for list_display, but the admin uses a read-only field's name in
-    CSS classes (column-<name>), where a function would print as "<function …>" (and templates
-    would call it without its argument).
-    """
-
-    do_not_call_in_templates = True
-
-    def __init__(self, name: str, function: Callable, *, description, ordering: str | None = None):
-        self.__name__ = name
-        self.function = function
-        self.short_description = description
-        if ordering:
-            self.admin_order_field = ordering
-
-    def __call__(self, obj):
-        return self.function(obj)
-
-    def __str__(self):
-        return self.__name__
+from speakers.models import Speaker
 
 
 class SessionAdminExtension:
@@ -50,8 +37,13 @@ class SessionAdminExtension:
     def annotate(self, queryset):
         return queryset
 
+    def consequences(self, session: Session, cleaned_data: dict) -> list[str]:
+        """What saving these values would cause that the organiser must confirm first (e.g. a
+        capacity lowered below the places taken); empty when nothing needs confirming."""
+        return []
+
     def session_saved(self, model_admin, request, session: Session) -> None:
-        """Called after an organiser saved a session, on its page or in the programme inline."""
+        """Called after an organiser saved a session, on its page or on the programme screen."""
 
 
 SESSION_EXTENSIONS: list[SessionAdminExtension] = []
@@ -85,8 +77,24 @@ class MaterialInline(admin.TabularInline):
     extra = 1
 
 
+class SessionAdminForm(ConfirmChangesMixin, forms.ModelForm):
+    """A session's own page: a change with consequences (a lowered capacity) asks for confirmation."""
+
+    confirm_consequences = ConfirmChangesMixin.confirmation_field()
+    extensions = SESSION_EXTENSIONS
+
+    def _post_clean(self):
+        super()._post_clean()
+        self.check_consequences()
+
+
+def programme_url(event_id: int) -> str:
+    return reverse("admin:programme_session_programme", args=[event_id])
+
+
 @admin.register(Session)
 class SessionAdmin(events_admin.ModelAdmin):
+    form = SessionAdminForm
     list_display = [
         "title",
         "event",
@@ -127,56 +135,187 @@ class SessionAdmin(events_admin.ModelAdmin):
             for name, options in fieldsets:
                 if name == extension.fieldset:
                     options["fields"] = [*options["fields"], *extension.columns]
+        if request.method == "POST":
+            # Only a sent form can have consequences to confirm; the box appears with them.
+            fieldsets.append((None, {"fields": ["confirm_consequences"]}))
         return fieldsets
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         _session_saved(self, request, obj)
 
+    # --- the programme screen of a netwerkdag, and the way back to it ------------------------------
 
-class SessionInline(admin.TabularInline):
-    """A netwerkdag's programme on its admin page, in time order."""
+    def get_urls(self):
+        return [
+            path(
+                "programma/<int:event_id>/",
+                self.admin_site.admin_view(self.programme_view),
+                name="programme_session_programme",
+            ),
+            *super().get_urls(),
+        ]
 
-    model = Session
-    formfield_overrides = DATE_AND_TIME_FIELDS
-    fields = [
-        "start_time",
-        "end_time",
-        "title",
-        "kind",
-        "location",
-        "takes_registrations",
-        "capacity",
-        "slug",
-    ]
-    ordering = ["start_time", "end_time", "title"]
-    extra = 0
-    show_change_link = True
-    prepopulated_fields = {"slug": ["title"]}
+    def _next_url(self, request) -> str | None:
+        url = request.GET.get("next", "")
+        if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+            return url
+        return None
 
-    def get_queryset(self, request):
-        return _annotated(super().get_queryset(request))
+    def response_change(self, request, obj):
+        """Saved on its own page, a session opened from the programme screen leads back there."""
+        next_url = self._next_url(request)
+        if next_url and not {"_continue", "_addanother", "_saveasnew"} & set(request.POST):
+            self.message_user(
+                request, _("“%(title)s” is opgeslagen.") % {"title": obj.title}, messages.SUCCESS
+            )
+            return HttpResponseRedirect(f"{next_url}#sessie-{obj.pk}")
+        return super().response_change(request, obj)
 
-    def get_fields(self, request, obj=None):
-        return [*super().get_fields(request, obj), *_extension_columns()]
+    def response_delete(self, request, obj_display, obj_id):
+        next_url = self._next_url(request)
+        if next_url:
+            self.message_user(
+                request, _("“%(title)s” is verwijderd.") % {"title": obj_display}, messages.SUCCESS
+            )
+            return HttpResponseRedirect(next_url)
+        return super().response_delete(request, obj_display, obj_id)
 
-    def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), *_extension_columns()]
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        session = self.get_object(request, object_id)
+        extra = {"programme_url": programme_url(session.event_id)} if session else {}
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        model_admin = self
+    def programme_view(self, request, event_id):
+        """A netwerkdag's whole programme on one screen, with a form to add or change a session."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        event = get_object_or_404(Event, pk=event_id)
+        editing = None
+        if (session_id := request.GET.get("sessie", "")).isdigit():
+            editing = get_object_or_404(Session, pk=session_id, event=event)
+        can_save = (
+            self.has_change_permission(request, editing) if editing else self.has_add_permission(request)
+        )
+        form = None
+        if request.method == "POST":
+            if not can_save:
+                raise PermissionDenied
+            form = ProgrammeSessionForm(
+                request.POST, instance=editing, event=event, extensions=SESSION_EXTENSIONS
+            )
+            if form.is_valid():
+                return self._programme_saved(request, event, form, added=editing is None)
+        elif can_save:
+            initial = None if editing else self._initial_for_new(request, event)
+            form = ProgrammeSessionForm(
+                instance=editing, initial=initial, event=event, extensions=SESSION_EXTENSIONS
+            )
+        sessions = (
+            _annotated(Session.objects.filter(event=event))
+            .prefetch_related(
+                "pillars",
+                "theme_groups",
+                Prefetch(
+                    "speaker_roles",
+                    queryset=SessionSpeaker.objects.select_related("speaker").order_by("position", "id"),
+                ),
+            )
+            .order_by("start_time", "end_time", "title", "pk")
+        )
+        here = programme_url(event.pk)
+        columns = _extension_columns()
+        rows = [
+            {
+                "session": session,
+                "change_url": reverse("admin:programme_session_change", args=[session.pk]) + f"?next={here}",
+                "tags": [pillar.name for pillar in session.pillars.all()]
+                + [group.name for group in session.theme_groups.all()],
+                "speakers": [role.speaker.name for role in session.speaker_roles.all()],
+                "values": [_cell(column(session)) for column in columns],
+            }
+            for session in sessions
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Programma van %(title)s") % {"title": event.title},
+            "opts": self.model._meta,
+            "event": event,
+            "rows": rows,
+            "columns": [_header(column) for column in columns],
+            "form": form,
+            "editing": editing,
+            "can_change": self.has_change_permission(request),
+            "programme_url": here,
+            "form_action": f"?sessie={editing.pk}" if editing else here,
+            "event_links": [
+                (_("Netwerkdag bewerken"), reverse("admin:g40events_event_change", args=[event.pk])),
+                *[(label, url) for label, url in events_admin.event_links(event) if url != here],
+            ],
+            "speaker_names": Speaker.objects.order_by("name").values_list("name", flat=True).distinct(),
+        }
+        return TemplateResponse(request, "admin/programme/session/programme.html", context)
 
-        class ProgrammeFormSet(formset):
-            def save(self, commit=True):
-                saved = super().save(commit)
-                for form in self.forms:
-                    if form.instance.pk and form not in self.deleted_forms:
-                        _session_saved(model_admin, request, form.instance)
-                return saved
+    def _programme_saved(self, request, event, form, *, added: bool):
+        session = form.save()
+        if added:
+            self.log_addition(request, session, [{"added": {}}])
+        else:
+            self.log_change(request, session, self.construct_change_message(request, form, None))
+        _session_saved(self, request, session)
+        if added:
+            self.message_user(
+                request,
+                _("“%(title)s” is toegevoegd (%(start)s–%(end)s).")
+                % {
+                    "title": session.title,
+                    "start": session.start_time.strftime("%H:%M"),
+                    "end": session.end_time.strftime("%H:%M"),
+                },
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(f"{programme_url(event.pk)}?na={session.pk}#sessie-formulier")
+        self.message_user(
+            request, _("“%(title)s” is opgeslagen.") % {"title": session.title}, messages.SUCCESS
+        )
+        return HttpResponseRedirect(f"{programme_url(event.pk)}#sessie-{session.pk}")
 
-        return ProgrammeFormSet
+    def _initial_for_new(self, request, event) -> dict:
+        """Where the next session probably goes: beside a parallel session just added (same slot,
+        kind and places), or after anything else; the first one at the start of the day."""
+        previous = None
+        if (previous_id := request.GET.get("na", "")).isdigit():
+            previous = Session.objects.filter(pk=previous_id, event=event).first()
+        if previous is not None and previous.kind in {Session.Kind.PARALLEL, Session.Kind.TOUR}:
+            return {
+                "start_time": previous.start_time,
+                "end_time": previous.end_time,
+                "kind": previous.kind,
+                "takes_registrations": previous.takes_registrations,
+                "capacity": previous.capacity,
+            }
+        if previous is not None:
+            return {"start_time": previous.end_time}
+        last = event.sessions.order_by("-end_time").first()
+        return {"start_time": last.end_time if last else event.start_time}
 
 
-# The event domain does not know the programme; the programme adds itself to the event's page.
-events_admin.EVENT_INLINES.append(SessionInline)
+def _header(column) -> dict:
+    return {"short_description": column.short_description, "is_number": column.__name__ in NUMBER_COLUMNS}
+
+
+def _cell(value) -> dict:
+    return {"value": value, "is_number": isinstance(value, int)}
+
+
+# Columns of the extensions whose values are counts, aligned to the right.
+NUMBER_COLUMNS = {"places", "taken", "waiting"}
+
+
+class ProgrammeLinks(events_admin.EventAdminExtension):
+    def links(self, event):
+        return [(_("Programma"), programme_url(event.pk))]
+
+
+# The event domain does not know the programme; the programme offers its screen on the event's page.
+events_admin.EVENT_EXTENSIONS.append(ProgrammeLinks())

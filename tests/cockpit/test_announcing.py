@@ -28,8 +28,6 @@ def event_form_data(event: Event, **changes) -> dict:
         "ask_accessibility_needs": "on",
         "recaps-TOTAL_FORMS": "0",
         "recaps-INITIAL_FORMS": "0",
-        "sessions-TOTAL_FORMS": "0",
-        "sessions-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not False}

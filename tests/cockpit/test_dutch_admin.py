@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from g40events.models import Event
@@ -40,16 +39,13 @@ def test_admin_inline_add_link_keeps_the_name_in_lower_case(organiser_client):
     assert add_texts == ["Nog een spreker in sessie toevoegen", "Nog een materiaal toevoegen"]
 
 
-def test_admin_is_dutch_for_an_organiser_who_chose_english_on_the_site(organiser_client):
-    organiser_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
+def test_admin_two_pane_pickers_speak_dutch(organiser_client):
+    """Django 5.2's selector asks for "Choose all %s", which its Dutch catalogue lacks."""
     catalogue = organiser_client.get(reverse("admin:jsi18n")).content.decode()
-    index = organiser_client.get(reverse("admin:index"))
 
+    assert '"Choose all %s": "Kies alle %s"' in catalogue
+    assert '"Remove all %s": "Verwijder alle %s"' in catalogue
     assert '"Chosen %s": "Gekozen %s"' in catalogue
-    assert h1(index) == "Netwerkdagen voorbereiden"
-    # The public site stays in the language chosen.
-    assert organiser_client.get("/").content.decode().startswith('<!DOCTYPE html>\n<html lang="en">')
 
 
 def test_admin_index_hidden_column_headings_are_dutch(organiser_client):
@@ -103,8 +99,6 @@ def test_admin_event_saves_from_the_browsers_date_and_time_inputs(organiser_clie
             "ask_dietary_needs": "on",
             "recaps-TOTAL_FORMS": "0",
             "recaps-INITIAL_FORMS": "0",
-            "sessions-TOTAL_FORMS": "0",
-            "sessions-INITIAL_FORMS": "0",
         },
     )
 
