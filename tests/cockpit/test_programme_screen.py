@@ -275,7 +275,7 @@ def test_programme_makes_a_bounded_number_of_queries(
     organiser_client, event, django_assert_max_num_queries, sessions
 ):
     pillar = make_pillar()
-    for n in range(sessions):
+    for _n in range(sessions):
         make_session(event=event, pillars=[pillar], speakers=[make_speaker()], takes_registrations=True)
 
     with django_assert_max_num_queries(20):

@@ -70,7 +70,9 @@ def test_admin_event_programme_lists_sessions_in_time_order(organiser_client):
     event = make_event()
     make_session(event=event, title="Middag", start_time=datetime.time(14, 0), end_time=datetime.time(15, 0))
     make_session(event=event, title="Ochtend", start_time=datetime.time(10, 0), end_time=datetime.time(11, 0))
-    html = organiser_client.get(reverse("admin:programme_session_programme", args=[event.pk])).content.decode()
+    html = organiser_client.get(
+        reverse("admin:programme_session_programme", args=[event.pk])
+    ).content.decode()
     assert html.index(">Ochtend</a>") < html.index(">Middag</a>")
 
 
