@@ -122,7 +122,10 @@ class ProgrammeSessionForm(ConfirmChangesMixin, forms.ModelForm):
         pillars = {group.pk: group.pillar for group in self.fields["theme_groups"].queryset}
         for checkbox in self["theme_groups"]:
             pillar = pillars.get(checkbox.data["value"].value)
-            groups.setdefault(pillar.name if pillar else "", []).append(checkbox)
+            label = (
+                _("Themagroepen %(pillar)s") % {"pillar": pillar.name} if pillar else _("Andere themagroepen")
+            )
+            groups.setdefault(label, []).append(checkbox)
         return groups.items()
 
     def clean_speaker_names(self):

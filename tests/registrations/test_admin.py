@@ -178,20 +178,22 @@ def cells(page: str, title: str, columns: list[str]) -> list[str]:
     ]
 
 
-def test_netwerkdag_admin_page_shows_the_programme_with_places_taken_and_waiting(client):
+def test_netwerkdag_programme_screen_shows_places_taken_and_waiting(client):
     event = open_event()
     session = signup_session(event, title="Woningmarkt", capacity=1)
     for _ in range(3):
         sign_up(event, [session])
     organiser(client)
 
-    page = client.get(reverse("admin:g40events_event_change", args=[event.pk])).content.decode()
+    page = client.get(reverse("admin:programme_session_programme", args=[event.pk])).content.decode()
 
-    programme = page[page.index('id="sessions-group"') :]
-    assert re.search(r'<th class="column-taken">Bezet\s*</th>', programme)
-    assert re.search(r'<td class="field-taken">\s*<p>1</p>', programme)
-    assert re.search(r'<td class="field-waiting">\s*<p>2</p>', programme)
-    assert reverse("admin:registrations_session_participants", args=[session.pk]) in programme
+    programme = page[page.index('id="programma"') : page.index("</table>")]
+    assert re.search(r'<th scope="col" class="number">Bezet</th>', programme)
+    row = programme[programme.index(f'id="sessie-{session.pk}"') :]
+    assert re.search(
+        r'<td class="number">1</td>\s*<td class="number">1</td>\s*<td class="number">2</td>', row
+    )
+    assert reverse("admin:registrations_session_participants", args=[session.pk]) in row
 
 
 def test_raising_a_capacity_in_the_session_admin_promotes_exactly_that_many(
@@ -214,7 +216,7 @@ def test_raising_a_capacity_in_the_session_admin_promotes_exactly_that_many(
     assert sorted(m.to[0] for m in mail.outbox) == ["bram@example.org", "cem@example.org"]
 
 
-def test_raising_a_capacity_in_the_event_inline_promotes_exactly_that_many(
+def test_raising_a_capacity_on_the_programme_screen_promotes_exactly_that_many(
     client, django_capture_on_commit_callbacks
 ):
     event = open_event()
@@ -222,14 +224,15 @@ def test_raising_a_capacity_in_the_event_inline_promotes_exactly_that_many(
     for name in ["Anna", "Bram", "Cem"]:
         sign_up(event, [session], name=name)
     organiser(client)
-    url = reverse("admin:g40events_event_change", args=[event.pk])
-    data = form_data_from(client.get(url))
-    prefix = next(
-        i.formset.prefix
-        for i in client.get(url).context["inline_admin_formsets"]
-        if i.formset.model.__name__ == "Session"
-    )
-    data[f"{prefix}-0-capacity"] = "2"
+    url = reverse("admin:programme_session_programme", args=[event.pk]) + f"?sessie={session.pk}"
+    data = {
+        "start_time": session.start_time.strftime("%H:%M"),
+        "end_time": session.end_time.strftime("%H:%M"),
+        "title": session.title,
+        "kind": session.kind,
+        "takes_registrations": "on",
+        "capacity": "2",
+    }
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, data)

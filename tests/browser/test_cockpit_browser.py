@@ -1,0 +1,313 @@
+"""The organiser's cockpit in Chromium at 1280 px: the programme screen built as an organiser would,
+counting clicks and fields; no page of it scrolls sideways, and axe finds nothing."""
+
+import datetime
+import json
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from g40events.models import Event, Organisation
+from sessions.models import Session
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+# The seven-item programme of issue 9 took about 165 clicks and fields before the programme screen.
+MOST_CLICKS_AND_FIELDS = 60
+
+
+@pytest.fixture
+def demo(settings, tmp_path, live_server):
+    settings.SITE_DATE = datetime.date(2024, 5, 1)
+    settings.MEDIA_ROOT = tmp_path
+    settings.SITE_URL = live_server.url
+    settings.REGISTRATION_EMAIL_IN_BACKGROUND = False
+    call_command("load_demo", no_organiser=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def organiser_page(live_server, demo, page):
+    user = get_user_model().objects.create_superuser("beheer", "beheer@g40steden.nl", "een-lang-wachtwoord")
+    page.goto(live_server.url + "/beheer/login/")
+    page.get_by_label("Gebruikersnaam").fill(user.username)
+    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
+    page.get_by_role("button", name="Aanmelden").click()
+    return page
+
+
+class Organiser:
+    """Drives the page and counts what a person does: each click, each field filled or ticked,
+    each choice made in a list."""
+
+    def __init__(self, page):
+        self.page = page
+        self.count = 0
+
+    def click(self, locator):
+        self.count += 1
+        locator.click()
+
+    def fill(self, label: str, value: str):
+        self.count += 1
+        self.page.get_by_label(label, exact=True).fill(value)
+
+    def tick(self, label: str):
+        self.count += 1
+        self.page.get_by_label(label, exact=True).click()
+
+    def choose(self, label: str, option: str):
+        self.count += 1
+        self.page.get_by_label(label, exact=True).select_option(label=option)
+
+    def add_session(self):
+        self.click(self.page.get_by_role("button", name="Sessie toevoegen"))
+        assert self.page.locator(".errornote").count() == 0, self.page.locator(
+            "#sessie-formulier"
+        ).inner_text()
+
+
+def overflow(page) -> int:
+    """How far the page reaches beyond the window's width (0: no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def axe_violations(page) -> list:
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page, options=WCAG_21_AA).response["violations"]
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]} for v in violations
+    ]
+
+
+def test_organiser_builds_the_seven_item_programme_in_at_most_60_clicks_and_fields(
+    live_server, organiser_page
+):
+    page = organiser_page
+    Event.objects.create(
+        title="Ambtelijke netwerkdag Ede 2024",
+        slug="ambtelijke-netwerkdag-ede-2024",
+        date=datetime.date(2024, 10, 10),
+        start_time=datetime.time(9, 30),
+        end_time=datetime.time(16, 30),
+        host_city=Organisation.objects.filter(kind=Organisation.Kind.G40_CITY).first(),
+    )
+    page.goto(live_server.url + "/beheer/g40events/event/")
+    organiser = Organiser(page)
+
+    organiser.click(page.get_by_role("link", name="Ambtelijke netwerkdag Ede 2024"))
+    organiser.click(page.locator(".object-tools").get_by_role("link", name="Programma", exact=True))
+    assert page.get_by_role("heading", level=1).inner_text() == "Programma van Ambtelijke netwerkdag Ede 2024"
+
+    # 1. The opening plenary: the form starts at the start of the day.
+    organiser.fill("Eindtijd:", "10:00")
+    organiser.fill("Titel:", "Opening door de burgemeester")
+    organiser.choose("Soort:", "Plenair")
+    organiser.fill("Zaal:", "Raadzaal")
+    organiser.add_session()
+    # 2–4. Three pillar sessions with a speaker each, in one slot after the opening.
+    organiser.fill("Eindtijd:", "11:30")
+    organiser.fill("Titel:", "Bestaanszekerheid in de wijk")
+    organiser.fill("Zaal:", "Zaal 1")
+    organiser.tick("Sociale pijler")
+    organiser.fill("Sprekers:", "Femke de Vries")
+    organiser.tick("Aanmelden:")
+    organiser.fill("Aantal plaatsen:", "40")
+    organiser.add_session()
+    organiser.fill("Titel:", "Netcongestie en woningbouw")
+    organiser.fill("Zaal:", "Zaal 2")
+    organiser.tick("Fysieke pijler")
+    organiser.fill("Sprekers:", "Jaco Dagevos")
+    organiser.add_session()
+    organiser.fill("Titel:", "Het mkb in de binnenstad")
+    organiser.fill("Zaal:", "Zaal 3")
+    organiser.tick("Pijler economie en werk")
+    organiser.fill("Sprekers:", "Piet Jansen")
+    organiser.add_session()
+    # 5. A joint session of two theme groups, in the same slot.
+    organiser.fill("Titel:", "Armoede en wonen: samen optrekken")
+    organiser.fill("Zaal:", "Zaal 4")
+    organiser.tick("Armoede en schulden")
+    organiser.tick("Woningmarkt")
+    organiser.add_session()
+    # 6. The lunch walk.
+    organiser.fill("Begintijd:", "12:15")
+    organiser.fill("Eindtijd:", "13:15")
+    organiser.fill("Titel:", "Lunchwandeling door de binnenstad")
+    organiser.choose("Soort:", "Rondwandeling of excursie")
+    organiser.fill("Zaal:", "Hoofdingang stadhuis")
+    organiser.fill("Aantal plaatsen:", "25")
+    organiser.add_session()
+    # 7. The closing, for everyone.
+    organiser.fill("Begintijd:", "15:45")
+    organiser.fill("Eindtijd:", "16:30")
+    organiser.fill("Titel:", "Afsluiting en borrel")
+    organiser.choose("Soort:", "Plenair")
+    organiser.fill("Zaal:", "Raadzaal")
+    organiser.tick("Aanmelden:")
+    organiser.add_session()
+
+    print(
+        f"\nThe seven-item programme took {organiser.count} clicks and fields (at most {MOST_CLICKS_AND_FIELDS})."
+    )
+    assert organiser.count <= MOST_CLICKS_AND_FIELDS
+    event = Event.objects.get(slug="ambtelijke-netwerkdag-ede-2024")
+    sessions = [
+        (
+            f"{s.start_time:%H:%M}–{s.end_time:%H:%M}",
+            s.kind,
+            s.title,
+            s.location,
+            sorted([p.name for p in s.pillars.all()] + [g.name for g in s.theme_groups.all()]),
+            [r.speaker.name for r in s.speaker_roles.all()],
+            s.takes_registrations,
+            s.capacity,
+        )
+        for s in Session.objects.filter(event=event).order_by("start_time", "title")
+    ]
+    assert sessions == [
+        ("09:30–10:00", "plenary", "Opening door de burgemeester", "Raadzaal", [], [], False, None),
+        (
+            "10:00–11:30",
+            "parallel",
+            "Armoede en wonen: samen optrekken",
+            "Zaal 4",
+            ["Armoede en schulden", "Woningmarkt"],
+            [],
+            True,
+            40,
+        ),
+        (
+            "10:00–11:30",
+            "parallel",
+            "Bestaanszekerheid in de wijk",
+            "Zaal 1",
+            ["Sociale pijler"],
+            ["Femke de Vries"],
+            True,
+            40,
+        ),
+        (
+            "10:00–11:30",
+            "parallel",
+            "Het mkb in de binnenstad",
+            "Zaal 3",
+            ["Pijler economie en werk"],
+            ["Piet Jansen"],
+            True,
+            40,
+        ),
+        (
+            "10:00–11:30",
+            "parallel",
+            "Netcongestie en woningbouw",
+            "Zaal 2",
+            ["Fysieke pijler"],
+            ["Jaco Dagevos"],
+            True,
+            40,
+        ),
+        (
+            "12:15–13:15",
+            "tour",
+            "Lunchwandeling door de binnenstad",
+            "Hoofdingang stadhuis",
+            [],
+            [],
+            True,
+            25,
+        ),
+        ("15:45–16:30", "plenary", "Afsluiting en borrel", "Raadzaal", [], [], False, None),
+    ]
+    # The programme as the organiser sees it, in time order, on one screen.
+    rows = page.locator("#programma tbody tr")
+    assert rows.count() == 7
+    assert rows.nth(2).locator("td").nth(0).inner_text() == "10:00–11:30"
+    assert overflow(page) <= 0
+
+
+def test_session_changed_on_its_own_page_returns_to_the_programme(live_server, organiser_page):
+    page = organiser_page
+    event = Event.objects.get(slug="ambtelijke-netwerkdag-deventer-2024")
+    session = event.sessions.filter(kind="parallel").order_by("start_time", "title").first()
+    page.goto(f"{live_server.url}/beheer/programme/session/programma/{event.pk}/")
+
+    page.locator("#programma").get_by_role("link", name=session.title, exact=True).click()
+    page.wait_for_url(re.compile(r"/change/\?next="))
+    assert page.locator(".breadcrumbs").get_by_role("link", name="Programma", exact=True).count() == 1
+    page.get_by_label("Titel:").fill(session.title + " (gewijzigd)")
+    page.get_by_role("button", name="Opslaan", exact=True).first.click()
+
+    assert page.url == f"{live_server.url}/beheer/programme/session/programma/{event.pk}/#sessie-{session.pk}"
+    assert f"“{session.title} (gewijzigd)” is opgeslagen." in page.locator(".messagelist").inner_text()
+
+
+def test_session_pickers_speak_dutch(live_server, organiser_page):
+    page = organiser_page
+    session = Session.objects.filter(event__slug="ambtelijke-netwerkdag-deventer-2024").first()
+
+    page.goto(f"{live_server.url}/beheer/programme/session/{session.pk}/change/")
+
+    assert page.locator("#id_pillars_add_all").inner_text() == "Kies alle pijlers"
+    assert page.locator("#id_theme_groups_remove_all").inner_text() == "Verwijder alle themagroepen"
+    assert page.get_by_text("Nog een spreker in sessie toevoegen").count() == 1
+
+
+def cockpit_pages(event) -> dict[str, str]:
+    session = event.sessions.filter(takes_registrations=True).first()
+    pages = {
+        "netwerkdagen": "/beheer/g40events/event/",
+        "netwerkdag": f"/beheer/g40events/event/{event.pk}/change/",
+        "programma": f"/beheer/programme/session/programma/{event.pk}/",
+        "sessie wijzigen op het programma": f"/beheer/programme/session/programma/{event.pk}/?sessie={session.pk}",
+        "sessie": f"/beheer/programme/session/{session.pk}/change/",
+    }
+    from django.urls import NoReverseMatch, reverse
+
+    for name, (url_name, args) in {
+        "overzicht": ("admin:registrations_event_dashboard", [event.pk]),
+        "aanmelding toevoegen": ("admin:registrations_registration_add_for_event", [event.pk]),
+    }.items():
+        try:
+            pages[name] = reverse(url_name, args=args)
+        except NoReverseMatch:
+            pass
+    return pages
+
+
+@pytest.mark.parametrize(
+    "slug", ["ambtelijke-netwerkdag-deventer-2024", "ambtelijke-netwerkdag-dordrecht-2024"]
+)
+def test_cockpit_pages_fit_1280_pixels_and_have_no_axe_violations(live_server, organiser_page, slug):
+    page = organiser_page
+    event = Event.objects.get(slug=slug)
+    too_wide, violations = {}, {}
+
+    for name, path in cockpit_pages(event).items():
+        page.goto(live_server.url + path)
+        assert page.get_by_role("heading", level=1).count() == 1, name
+        if (beyond := overflow(page)) > 0:
+            too_wide[name] = beyond
+        if found := axe_violations(page):
+            violations[name] = found
+
+    assert too_wide == {}
+    assert violations == {}, json.dumps(violations, indent=2)
+
+
+def test_programme_form_errors_are_announced_and_tied_to_their_fields(live_server, organiser_page):
+    page = organiser_page
+    event = Event.objects.get(slug="ambtelijke-netwerkdag-dordrecht-2024")
+    page.goto(f"{live_server.url}/beheer/programme/session/programma/{event.pk}/")
+
+    page.get_by_label("Begintijd:").fill("18:00")
+    page.get_by_label("Eindtijd:").fill("19:00")
+    page.get_by_role("button", name="Sessie toevoegen").click()
+
+    assert page.locator(".errornote").inner_text() == "Verbeter de fouten hieronder."
+    assert re.search("Dit veld is verplicht", page.locator("#sessie-formulier").inner_text())
+    assert page.get_by_label("Titel:").get_attribute("aria-invalid") == "true"
+    assert axe_violations(page) == []
