@@ -10,6 +10,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -43,7 +44,26 @@ class ModelAdmin(admin.ModelAdmin):
         inline_admin_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
         for inline_admin_formset in inline_admin_formsets:
             inline_admin_formset.__class__ = InlineAdminFormSet
+            if isinstance(inline_admin_formset.opts, admin.TabularInline):
+                _label_table_cells(inline_admin_formset.formset)
         return inline_admin_formsets
+
+
+def _label_table_cells(formset):
+    """A tabular inline's fields have only the column heading above them: each gets its own
+    accessible name ("Titel, rij 2"), so that a screen reader says what it is."""
+    rows = [*enumerate(formset.forms, start=1), (len(formset.forms) + 1, formset.empty_form)]
+    for number, form in rows:
+        for name, field in form.fields.items():
+            if field.widget.is_hidden:
+                continue
+            label = field.label or (_("Verwijderen") if name == "DELETE" else name)
+            # A related field's widget is wrapped (with its add and change links): name the select.
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs["aria-label"] = _("%(label)s, rij %(row)d") % {
+                "label": capfirst(label),
+                "row": number,
+            }
 
 
 class EmailDomainInline(admin.TabularInline):

@@ -1,7 +1,8 @@
 import json
+from functools import partial
 
 from django.contrib import admin, messages
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from g40events import admin as events_admin
-from registrations import emails, exports, privacy, services
+from registrations import cockpit, emails, exports, privacy, services
 from registrations.models import EmailLog, Place, Registration, with_place_counts
 from sessions import admin as programme_admin
 from sessions.models import Session
@@ -218,8 +219,35 @@ class RegistrationAdmin(events_admin.ModelAdmin):
                 self.admin_site.admin_view(self.participants_view),
                 name="registrations_session_participants",
             ),
+            # The organiser's cockpit of a netwerkdag (registrations/cockpit.py).
+            path(
+                "netwerkdag/<int:event_id>/",
+                self.admin_site.admin_view(partial(cockpit.dashboard_view, self)),
+                name="registrations_event_dashboard",
+            ),
+            path(
+                "netwerkdag/<int:event_id>/aanmelden/",
+                self.admin_site.admin_view(partial(cockpit.add_registration_view, self)),
+                name="registrations_registration_add_for_event",
+            ),
+            path(
+                "netwerkdag/<int:event_id>/aanmeldingen.csv",
+                self.admin_site.admin_view(partial(cockpit.export_view, self)),
+                name="registrations_event_export",
+            ),
+            path(
+                "<int:registration_id>/sessies/",
+                self.admin_site.admin_view(partial(cockpit.change_registration_view, self)),
+                name="registrations_registration_sessions",
+            ),
             *super().get_urls(),
         ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = {}
+        if object_id.isdigit():
+            extra["sessions_url"] = reverse("admin:registrations_registration_sessions", args=[object_id])
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def participants_view(self, request, session_id):
         """The printable list of participants and the waiting list of one session."""
@@ -416,6 +444,33 @@ class PlacesExtension(programme_admin.SessionAdminExtension):
     def annotate(self, queryset):
         return with_place_counts(queryset)
 
+    def consequences(self, session, cleaned_data):
+        """A capacity lowered below the places taken: who is then over the limit (they keep their place)."""
+        capacity = cleaned_data.get("capacity")
+        if not session.pk or capacity is None or not cleaned_data.get("takes_registrations", True):
+            return []
+        over = cockpit.over_the_limit(session, capacity)
+        if not over:
+            return []
+        taken = capacity + len(over)
+        return [
+            ngettext(
+                "%(taken)d deelnemers hebben al een plaats; met %(capacity)d plaatsen zit %(count)d van hen "
+                "boven het maximum: %(names)s. Niemand verliest zijn plaats; nieuwe aanmelders komen op de "
+                "wachtlijst tot er weer plaats is.",
+                "%(taken)d deelnemers hebben al een plaats; met %(capacity)d plaatsen zitten %(count)d van "
+                "hen boven het maximum: %(names)s. Niemand verliest zijn plaats; nieuwe aanmelders komen op "
+                "de wachtlijst tot er weer plaats is.",
+                len(over),
+            )
+            % {
+                "taken": taken,
+                "capacity": capacity,
+                "count": len(over),
+                "names": ", ".join(place.registration.name for place in over),
+            }
+        ]
+
     def session_saved(self, model_admin, request, session):
         """A raised capacity goes to the waiting list at once (first come, first served)."""
         if not session.takes_registrations:
@@ -434,3 +489,41 @@ class PlacesExtension(programme_admin.SessionAdminExtension):
 
 
 programme_admin.SESSION_EXTENSIONS.append(PlacesExtension())
+
+
+# Registration adds to the netwerkdagen's list whether sign-up is open and how many signed up, and
+# links each netwerkdag's dashboard.
+
+
+def _signup_state(event):
+    return event.registration_state().label
+
+
+def _signed_up(event):
+    if event.capacity is None:
+        return event.signed_up
+    return _("%(count)d van %(capacity)d") % {"count": event.signed_up, "capacity": event.capacity}
+
+
+class RegistrationsOfEvent(events_admin.EventAdminExtension):
+    columns = [
+        events_admin.AdminColumn("signup_state", _signup_state, description=_("aanmelding")),
+        events_admin.AdminColumn("signed_up", _signed_up, description=_("aangemeld"), ordering="signed_up"),
+    ]
+
+    def annotate(self, queryset):
+        return queryset.annotate(
+            signed_up=Count(
+                "registrations",
+                filter=Q(registrations__status=Registration.Status.ACTIVE),
+                distinct=True,
+            )
+        )
+
+    def links(self, event):
+        return [
+            (_("Aanmeldingen: overzicht"), reverse("admin:registrations_event_dashboard", args=[event.pk]))
+        ]
+
+
+events_admin.EVENT_EXTENSIONS.append(RegistrationsOfEvent())

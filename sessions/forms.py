@@ -51,12 +51,8 @@ class ConfirmChangesMixin:
             found.extend(extension.consequences(self.instance, self.cleaned_data))
         self.consequences = found
         if found and not self.cleaned_data.get("confirm_consequences"):
-            self.add_error(
-                "confirm_consequences",
-                _("Bevestig dat je de sessie met deze gevolgen wilt opslaan, of pas hem aan."),
-            )
-            # On the session's own page the consequences stand beside the box.
-            self.fields["confirm_consequences"].help_text = " ".join(found)
+            confirm = _("Bevestig dat je de sessie met deze gevolgen wilt opslaan, of pas hem aan.")
+            self.add_error("confirm_consequences", [*found, confirm])
 
 
 class ProgrammeSessionForm(ConfirmChangesMixin, forms.ModelForm):
