@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from g40events import clock
 from g40events.domains import candidate_domains, normalise_domain, validate_email_domain
+from g40events.oneline import validate_single_line
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -26,7 +27,7 @@ class Organisation(models.Model):
         NATIONAL = "national", _("Rijksoverheid")
         OTHER = "other", _("Bedrijf of overig")
 
-    name = models.CharField(_("naam"), max_length=200, unique=True)
+    name = models.CharField(_("naam"), max_length=200, unique=True, validators=[validate_single_line])
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     website = models.URLField(_("website"), blank=True)
 
@@ -184,7 +185,7 @@ class Event(models.Model):
         ADMINISTRATORS = "bestuurlijk", _("Bestuurlijke netwerkdag")
         OTHER = "other", _("Overige bijeenkomst")
 
-    title = models.CharField(_("titel"), max_length=200)
+    title = models.CharField(_("titel"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(
         _("slug"),
         max_length=200,
@@ -206,10 +207,18 @@ class Event(models.Model):
         help_text=_("Laat leeg zolang de gastgemeente nog niet bekend is."),
     )
     venue_name = models.CharField(
-        _("locatie"), max_length=200, blank=True, help_text=_("Bijvoorbeeld: Stadhuis Deventer.")
+        _("locatie"),
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("Bijvoorbeeld: Stadhuis Deventer."),
     )
     venue_address = models.CharField(
-        _("adres"), max_length=300, blank=True, help_text=_("Straat, huisnummer, postcode en plaats.")
+        _("adres"),
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("Straat, huisnummer, postcode en plaats."),
     )
     introduction = models.TextField(_("introductie"), blank=True, help_text=_("Markdown."))
     status = models.CharField(
