@@ -19,10 +19,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from g40events import calendars
-from g40events.calendars import plain_text
 from g40events.clock import TIME_ZONE, TZ, local_datetime
 from g40events.links import absolute_url, site_host
 from g40events.models import Event
+from g40events.text import plain_text
 
 FRAB_SCHEMA = "https://c3voc.de/schedule/schema.json"
 
@@ -171,7 +171,7 @@ def _tracks(sessions) -> list[dict]:
 
 
 def _frab_talk(event, session, room: str) -> dict:
-    description = plain_text(session.description)
+    description = plain_text(session.description_html)
     materials = list(session.materials.all())
     return {
         "guid": _guid("session", session.pk),
@@ -221,7 +221,7 @@ def _frab_person(role) -> dict:
         "public_name": speaker.name,
         "role": role.get_role_display(),
         "organisation": speaker.organisation.name if speaker.organisation_id else "",
-        "biography": plain_text(speaker.bio),
+        "biography": plain_text(speaker.bio_html),
         "url": absolute_url(speaker.get_absolute_url()),
     }
 
