@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from g40events import clock
 from g40events.domains import candidate_domains, normalise_domain, validate_email_domain
+from g40events.oneline import validate_single_line
 from g40events.text import RenderedMarkdownField, RenderedMarkdownMixin
 
 
@@ -26,7 +27,7 @@ class Organisation(models.Model):
         NATIONAL = "national", _("Rijksoverheid")
         OTHER = "other", _("Bedrijf of overig")
 
-    name = models.CharField(_("naam"), max_length=200, unique=True)
+    name = models.CharField(_("naam"), max_length=200, unique=True, validators=[validate_single_line])
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     website = models.URLField(_("website"), blank=True)
 
@@ -182,6 +183,29 @@ class EventQuerySet(models.QuerySet):
     def announced(self):
         return self.filter(is_announced=True)
 
+    def next_change(self, now: datetime.datetime) -> datetime.datetime | None:
+        """The first moment after `now` when sign-up of a published netwerkdag opens or closes.
+
+        The public pages change then without a save (the page cache ends its time window there).
+        One query.
+        """
+        rows = (
+            self.published()
+            .filter(registration_opens_at__isnull=False)
+            .filter(
+                Q(registration_opens_at__gt=now)
+                | Q(registration_closes_at__gt=now)
+                | Q(registration_closes_at__isnull=True, date__gte=clock.today())
+            )
+            .order_by()
+            .values_list("registration_opens_at", "registration_closes_at", "date", "start_time")
+        )
+        moments = []
+        for opens_at, closes_at, date, start_time in rows:
+            # As Event.registration_closes: the set moment, or else the start of the day.
+            moments += [opens_at, closes_at or clock.local_datetime(date, start_time)]
+        return min((moment for moment in moments if moment > now), default=None)
+
 
 class Event(RenderedMarkdownMixin, models.Model):
     class Kind(models.TextChoices):
@@ -189,7 +213,7 @@ class Event(RenderedMarkdownMixin, models.Model):
         ADMINISTRATORS = "bestuurlijk", _("Bestuurlijke netwerkdag")
         OTHER = "other", _("Overige bijeenkomst")
 
-    title = models.CharField(_("titel"), max_length=200)
+    title = models.CharField(_("titel"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(
         _("slug"),
         max_length=200,
@@ -211,10 +235,18 @@ class Event(RenderedMarkdownMixin, models.Model):
         help_text=_("Laat leeg zolang de gastgemeente nog niet bekend is."),
     )
     venue_name = models.CharField(
-        _("locatie"), max_length=200, blank=True, help_text=_("Bijvoorbeeld: Stadhuis Deventer.")
+        _("locatie"),
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("Bijvoorbeeld: Stadhuis Deventer."),
     )
     venue_address = models.CharField(
-        _("adres"), max_length=300, blank=True, help_text=_("Straat, huisnummer, postcode en plaats.")
+        _("adres"),
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("Straat, huisnummer, postcode en plaats."),
     )
     introduction = models.TextField(_("introductie"), blank=True, help_text=_("Markdown."))
     introduction_html = RenderedMarkdownField(_("introductie (HTML)"))
@@ -335,6 +367,11 @@ class RecapQuerySet(models.QuerySet):
         return self.filter(
             status=Status.PUBLISHED, published_at__lte=clock.now(), event__status=Status.PUBLISHED
         )
+
+    def next_change(self, now: datetime.datetime) -> datetime.datetime | None:
+        """When the next recap scheduled after `now` appears (a public page changes). One query."""
+        scheduled = self.filter(status=Status.PUBLISHED, event__status=Status.PUBLISHED, published_at__gt=now)
+        return scheduled.aggregate(first=models.Min("published_at"))["first"]
 
 
 class Recap(RenderedMarkdownMixin, models.Model):

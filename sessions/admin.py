@@ -16,6 +16,7 @@ from g40events.admin import AdminColumn
 from g40events.models import Event
 from sessions.forms import ConfirmChangesMixin, ProgrammeSessionForm
 from sessions.models import Material, Session, SessionSpeaker
+from sessions.spreadsheets import ProgrammeSpreadsheetAdmin
 from speakers.models import Speaker
 
 
@@ -93,7 +94,7 @@ def programme_url(event_id: int) -> str:
 
 
 @admin.register(Session)
-class SessionAdmin(events_admin.ModelAdmin):
+class SessionAdmin(ProgrammeSpreadsheetAdmin, events_admin.ModelAdmin):
     form = SessionAdminForm
     list_display = [
         "title",

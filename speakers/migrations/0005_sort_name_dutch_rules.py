@@ -16,7 +16,7 @@ def file_under_surname(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("speakers", "0003_fill_markdown_html"),
+        ("speakers", "0004_names_on_one_line"),
     ]
 
     operations = [
