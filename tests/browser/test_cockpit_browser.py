@@ -297,7 +297,9 @@ def test_cockpit_pages_fit_1280_pixels_and_have_no_axe_violations(live_server, o
             violations[name] = found
 
     assert too_wide == {}
-    assert violations == {}, json.dumps({k: [(v["id"], len(v["nodes"]), v["nodes"][:3]) for v in vs] for k, vs in violations.items()})
+    assert violations == {}, json.dumps(
+        {k: [(v["id"], len(v["nodes"]), v["nodes"][:3]) for v in vs] for k, vs in violations.items()}
+    )
 
 
 def test_programme_form_errors_are_announced_and_tied_to_their_fields(live_server, organiser_page):
