@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "speakers",
     "sessions.apps.SessionsConfig",
     "registrations",
+    "checkin",
 ]
 
 MIDDLEWARE = [

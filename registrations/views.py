@@ -19,7 +19,7 @@ from django.views.generic import FormView, TemplateView
 
 from g40events.models import Event, RegistrationState
 from g40events.proxies import client_address
-from registrations import services
+from registrations import extensions, services
 from registrations.forms import CancelForm, ChangeSessionsForm, RegistrationForm
 from registrations.models import Registration
 
@@ -282,6 +282,8 @@ class ManageView(TemplateView):
             can_change=services.can_change(registration),
             can_cancel=services.can_cancel(registration),
         )
+        for extension in extensions.EXTENSIONS:
+            context.update(extension.personal_page_context(registration))
         if context["can_change"]:
             context.setdefault("change_form", ChangeSessionsForm(registration=registration))
         if context["can_cancel"]:
