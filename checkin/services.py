@@ -105,7 +105,9 @@ def check_in(*, event: Event, registration: Registration, by=None, method: str =
 
 def check_in_code(*, event: Event, code: str, by=None, method: str = Method.SCAN) -> Result:
     """Check in whoever a scanned or typed code names. Raises UnknownCode and check_in's errors."""
-    return check_in(event=event, registration=registration_for_code(event=event, code=code), by=by, method=method)
+    return check_in(
+        event=event, registration=registration_for_code(event=event, code=code), by=by, method=method
+    )
 
 
 def undo_check_in(*, registration: Registration) -> bool:
@@ -151,7 +153,9 @@ def session_room(session: Session) -> int | None:
     return max(0, session.capacity - taken - added)
 
 
-def mark_present(*, session: Session, registration: Registration, by=None, method: str = Method.LIST) -> Result:
+def mark_present(
+    *, session: Session, registration: Registration, by=None, method: str = Method.LIST
+) -> Result:
     """Record that the registrant is at the session. Someone without a confirmed place in it is
     added when there is room (under the session's row lock, so two doors do not both take the last
     place). Raises OtherEvent, NotRegistered, Unconfirmed or NoRoom (nothing recorded then).
