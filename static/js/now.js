@@ -32,7 +32,6 @@
 
   button.addEventListener("click", function () {
     paused = !paused;
-    button.setAttribute("aria-pressed", paused ? "true" : "false");
     button.textContent = button.getAttribute(paused ? "data-paused-label" : "data-running-label");
     if (paused) window.clearTimeout(timer); else refresh();
   });
