@@ -82,7 +82,7 @@ def badges_for(registrations) -> list[Badge]:
                 pillar=pillar.name if pillar else "",
                 colour=colours[pillar.pk] if pillar else NO_PILLAR_COLOUR,
                 code=code,
-                qr=qr.svg(code, title=_("QR-code %(code)s") % {"code": code}, scale=4),
+                qr=qr.img(code, alt=_("QR-code %(code)s") % {"code": code}),
             )
         )
     return badges
