@@ -108,6 +108,7 @@ def test_sitemap_lists_public_pages_on_the_canonical_address(client):
         "/sprekers/",
         "/themagroepen/",
         "/terugblik/",
+        "/toegankelijkheid/",
         "/netwerkdagen/deventer-2024/",
         "/netwerkdagen/deventer-2024/sessies/sessie-0/",
         *sorted(f"/sprekers/{speaker.slug}/" for speaker in speakers),
