@@ -9,12 +9,14 @@ import datetime
 from django.conf import settings
 from django.db.models import Count, F
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
 from g40events.links import absolute_url, webcal_url
 from g40events.models import Event, EventQuerySet, Pillar, Recap, ThemeGroup
 from g40events.preview import PreviewMixin
 from g40events.text import summary
+from pagecache.views import query_params
 from sessions.models import Session
 from sessions.programme import ProgrammeFilter, group_in_time_slots, programme_cards, sessions_by_edition
 
@@ -92,6 +94,7 @@ class ArchiveView(ListView):
         )
 
 
+@query_params("pijler", "themagroep")
 class EventDetailView(PreviewMixin, DetailView):
     """A netwerkdag: introduction, practical details and the programme by time slot."""
 
@@ -117,6 +120,14 @@ class EventDetailView(PreviewMixin, DetailView):
             schedule_url=reverse("events:schedule", kwargs={"slug": event.slug}),
             **kwargs,
         )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["programme_filter"].errors:
+            # A filter on a pillar or theme group that is not there: the page is not kept, so
+            # made-up values cannot fill the page cache.
+            add_never_cache_headers(response)
+        return response
 
 
 class PillarDetailView(DetailView):
@@ -174,6 +185,7 @@ class ThemeGroupDetailView(DetailView):
         )
 
 
+@query_params("page")
 class RecapListView(ListView):
     """Published recaps, newest first."""
 
