@@ -9,7 +9,7 @@ import datetime
 from django.conf import settings
 from django.db.models import Count, F
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
 from g40events.links import absolute_url, webcal_url
@@ -17,6 +17,7 @@ from g40events.models import Event, EventQuerySet, Pillar, Recap, ThemeGroup
 from g40events.preview import PreviewMixin
 from g40events.text import summary
 from pagecache.views import query_params
+from registrations.programme import add_places, places_lifetime
 from sessions.models import Session
 from sessions.programme import ProgrammeFilter, group_in_time_slots, programme_cards, sessions_by_edition
 
@@ -105,6 +106,7 @@ class EventDetailView(PreviewMixin, DetailView):
     def get_context_data(self, **kwargs):
         event = self.object
         sessions = programme_cards(event)
+        places_as_of = add_places(sessions, event)
         programme_filter = ProgrammeFilter(sessions, self.request.GET)
         selected = programme_filter.selected_sessions
         description = summary(event.introduction_html) or event.title
@@ -118,6 +120,7 @@ class EventDetailView(PreviewMixin, DetailView):
             canonical_url=absolute_url(event.get_absolute_url()),
             json_ld=event_json_ld(event, description),
             schedule_url=reverse("events:schedule", kwargs={"slug": event.slug}),
+            places_as_of=places_as_of,
             **kwargs,
         )
 
@@ -127,6 +130,10 @@ class EventDetailView(PreviewMixin, DetailView):
             # A filter on a pillar or theme group that is not there: the page is not kept, so
             # made-up values cannot fill the page cache.
             add_never_cache_headers(response)
+        elif context["places_as_of"]:
+            # Places change with every sign-up, which leaves the page cache alone: a page that
+            # shows them is kept a minute at most (and says from when its figures are).
+            patch_cache_control(response, s_maxage=places_lifetime())
         return response
 
 
