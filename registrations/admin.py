@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from g40events import admin as events_admin
-from registrations import cockpit, emails, exports, privacy, services
+from registrations import cockpit, emails, exports, participation, privacy, services
 from registrations.models import EmailLog, Place, Registration, with_place_counts
 from sessions import admin as programme_admin
 from sessions.models import Session
@@ -240,6 +240,11 @@ class RegistrationAdmin(events_admin.ModelAdmin):
                 self.admin_site.admin_view(partial(cockpit.change_registration_view, self)),
                 name="registrations_registration_sessions",
             ),
+            path(
+                "deelname/",
+                self.admin_site.admin_view(self.participation_view),
+                name="registrations_participation",
+            ),
             *super().get_urls(),
         ]
 
@@ -248,6 +253,27 @@ class RegistrationAdmin(events_admin.ModelAdmin):
         if object_id.isdigit():
             extra["sessions_url"] = reverse("admin:registrations_registration_sessions", args=[object_id])
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def participation_view(self, request):
+        """Participation per organisation and netwerkdag, over the years (and its CSV export)."""
+        if not self.has_view_permission(request):
+            return HttpResponse(status=403)
+        years = participation.years()
+        year = request.GET.get("jaar", "")
+        year = int(year) if year.isdigit() and int(year) in years else None
+        report = participation.participation(year=year)
+        if request.GET.get("formaat") == "csv":
+            return exports.participation_csv(report)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Deelname per organisatie"),
+            "opts": self.model._meta,
+            "report": report,
+            "years": years,
+            "year": year,
+            "chart": participation.bar_chart(report.g40_rows),
+        }
+        return TemplateResponse(request, "registrations/admin/participation.html", context)
 
     def participants_view(self, request, session_id):
         """The printable list of participants and the waiting list of one session."""
