@@ -125,9 +125,14 @@ class RegistrationAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        failed = EmailLog.objects.filter(status=EmailLog.Status.FAILED).count()
+        # Failed (retried) and given up, except what can never go (an anonymised registration's).
+        failed = (
+            EmailLog.objects.filter(status__in=[EmailLog.Status.FAILED, EmailLog.Status.GIVEN_UP])
+            .exclude(give_up_reason=EmailLog.GiveUpReason.NO_RECIPIENT)
+            .count()
+        )
         if failed and request.method == "GET":
-            url = reverse("admin:registrations_emaillog_changelist") + "?status__exact=failed"
+            url = reverse("admin:registrations_emaillog_changelist") + "?status__in=failed,given_up"
             self.message_user(
                 request,
                 format_html(
@@ -285,8 +290,18 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 @admin.register(EmailLog)
 class EmailLogAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "recipient", "registration", "status", "attempts", "error_column"]
-    list_filter = ["status", "kind", "registration__event"]
+    list_display = [
+        "created_at",
+        "kind",
+        "recipient",
+        "registration",
+        "status",
+        "give_up_reason",
+        "attempts",
+        "next_attempt_at",
+        "error_column",
+    ]
+    list_filter = ["status", "give_up_reason", "kind", "registration__event"]
     list_select_related = ["registration"]
     search_fields = ["recipient", "registration__name", "error"]
     readonly_fields = [
@@ -296,9 +311,11 @@ class EmailLogAdmin(admin.ModelAdmin):
         "recipient",
         "subject",
         "status",
+        "give_up_reason",
         "error",
         "attempts",
         "created_at",
+        "next_attempt_at",
         "sent_at",
     ]
     actions = ["resend"]
@@ -315,30 +332,17 @@ class EmailLogAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Opnieuw verzenden"), permissions=["view"])
     def resend(self, request, queryset):
-        sent = failed = 0
-        for log in queryset.select_related("registration__event", "session"):
-            if emails.deliver(log):
-                sent += 1
-            else:
-                failed += 1
-        if sent:
-            self.message_user(
-                request,
-                ngettext("%(count)d e-mail verzonden.", "%(count)d e-mails verzonden.", sent)
-                % {"count": sent},
-                messages.SUCCESS,
+        count = emails.resend(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d e-mail staat klaar om opnieuw te worden verzonden; de status hieronder volgt.",
+                "%(count)d e-mails staan klaar om opnieuw te worden verzonden; de status hieronder volgt.",
+                count,
             )
-        if failed:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d e-mail kon weer niet worden verzonden; zie de foutmelding.",
-                    "%(count)d e-mails konden weer niet worden verzonden; zie de foutmelding.",
-                    failed,
-                )
-                % {"count": failed},
-                messages.ERROR,
-            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 # Registration adds places, taken and waiting to the programme's admin pages, and gives a raised

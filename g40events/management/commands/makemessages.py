@@ -60,5 +60,8 @@ class BuildFile(makemessages.BuildFile):
 
 
 class Command(makemessages.Command):
-    help = makemessages.Command.help + " Jinja2 templates (templates/jinja2/) are read with Jinja2's i18n extension."
+    help = (
+        makemessages.Command.help
+        + " Jinja2 templates (templates/jinja2/) are read with Jinja2's i18n extension."
+    )
     build_file_class = BuildFile
