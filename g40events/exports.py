@@ -9,6 +9,7 @@ preview them here too.
 
 import datetime
 import math
+import re
 import uuid
 
 from django.http import HttpResponse, JsonResponse
@@ -18,10 +19,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from g40events import calendars
-from g40events.calendars import plain_text
 from g40events.clock import TIME_ZONE, TZ, local_datetime
 from g40events.links import absolute_url, site_host
 from g40events.models import Event
+from g40events.text import plain_text
 
 FRAB_SCHEMA = "https://c3voc.de/schedule/schema.json"
 
@@ -119,7 +120,7 @@ def frab_schedule(event, sessions) -> dict:
             "version": timezone_iso(version),
             "base_url": absolute_url("/"),
             "conference": {
-                "acronym": event.slug,
+                "acronym": frab_acronym(event.slug),
                 "title": event.title,
                 "start": event.date.isoformat(),
                 "end": event.date.isoformat(),
@@ -143,6 +144,22 @@ def frab_schedule(event, sessions) -> dict:
     }
 
 
+def frab_acronym(slug: str) -> str:
+    """The event's slug in the form c3voc's schema allows for an acronym.
+
+    The schema allows a hyphen only in first place or before a year and a word ("36c3",
+    "jev-2024-camp"), so the slug's hyphens become underscores: "deventer-2024" -> "deventer_2024".
+    """
+    acronym = re.sub(r"[^a-z0-9_]", "_", slug.lower())
+    return acronym.ljust(4, "_")
+
+
+def frab_slug(*parts) -> str:
+    """A slug as the schema's pattern has it: lower case, digits, "-" and "_", ending in neither."""
+    slug = re.sub(r"[^a-z0-9_-]+", "-", "-".join(str(part) for part in parts).lower()).strip("-_")
+    return slug or "x"
+
+
 def timezone_iso(moment: datetime.datetime) -> str:
     return moment.astimezone(TZ).isoformat(timespec="seconds")
 
@@ -150,11 +167,11 @@ def timezone_iso(moment: datetime.datetime) -> str:
 def _tracks(sessions) -> list[dict]:
     pillars = {pillar.pk: pillar for session in sessions for pillar in session.pillars.all()}
     ordered = sorted(pillars.values(), key=lambda pillar: (pillar.position, pillar.name))
-    return [{"name": pillar.name, "slug": pillar.slug} for pillar in ordered]
+    return [{"name": pillar.name, "slug": frab_slug(pillar.slug)} for pillar in ordered]
 
 
 def _frab_talk(event, session, room: str) -> dict:
-    description = plain_text(session.description)
+    description = plain_text(session.description_html)
     materials = list(session.materials.all())
     return {
         "guid": _guid("session", session.pk),
@@ -163,7 +180,7 @@ def _frab_talk(event, session, room: str) -> dict:
         "start": session.start_time.strftime("%H:%M"),
         "duration": _hh_mm(_minutes(session.end_time) - _minutes(session.start_time)),
         "room": room,
-        "slug": f"{event.slug}-{session.pk}-{session.slug}",
+        "slug": frab_slug(event.slug, session.pk, session.slug),
         "url": absolute_url(session.get_absolute_url()),
         "title": session.title,
         "subtitle": "",
@@ -191,15 +208,20 @@ def _absolute(url: str) -> str:
 
 
 def _frab_person(role) -> dict:
+    """A speaker in the schema's pretalx shape (`name`, no integer `id`), as pretalx writes it.
+
+    The schema's Person is oneOf a frab person (`id` and `public_name`) and a pretalx person
+    (`name`): one carrying both matches both and is invalid. `public_name` stays for the apps that
+    read only that (frab's own shape needs `id` as well, so it does not match it).
+    """
     speaker = role.speaker
     return {
-        "id": speaker.pk,
         "guid": _guid("speaker", speaker.pk),
-        "public_name": speaker.name,
         "name": speaker.name,
+        "public_name": speaker.name,
         "role": role.get_role_display(),
         "organisation": speaker.organisation.name if speaker.organisation_id else "",
-        "biography": plain_text(speaker.bio),
+        "biography": plain_text(speaker.bio_html),
         "url": absolute_url(speaker.get_absolute_url()),
     }
 

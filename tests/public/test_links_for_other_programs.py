@@ -33,7 +33,7 @@ def test_event_page_links_to_its_programme_as_frab_json(client):
     )
     schedule = client.get("/netwerkdagen/netwerkdag-deventer/programma.json")
     assert schedule["Content-Type"].startswith("application/json")
-    assert schedule.json()["schedule"]["conference"]["acronym"] == "netwerkdag-deventer"
+    assert schedule.json()["schedule"]["conference"]["acronym"] == "netwerkdag_deventer"
 
 
 def test_event_page_without_a_programme_offers_no_programme_data(client):
