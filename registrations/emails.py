@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from g40events import clock
 from g40events.links import absolute_url
+from g40events.oneline import single_line
 from registrations.calendars import personal_calendar
 from registrations.models import EmailLog, Place, Registration
 
@@ -60,6 +61,12 @@ BATCH_SIZE = 50
 CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
 # A freshly queued message belongs to its task for this long before send_pending_emails takes it.
 SWEEP_GRACE = datetime.timedelta(minutes=1)
+
+
+def subject_line(kind: str, *, event, session=None) -> str:
+    """The subject of a mail of this kind, on one line whatever the stored titles hold (a line break
+    in a header would make every mail about the netwerkdag fail)."""
+    return single_line(SUBJECTS[kind]() % {"event": event.title, "session": session.title if session else ""})
 
 
 class NoRecipient(Exception):
@@ -355,10 +362,7 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
             "manage_url": registration.manage_url,
             "cancel_url": registration.cancel_url,
         }
-        subject = SUBJECTS[log.kind]() % {
-            "event": event.title,
-            "session": log.session.title if log.session else "",
-        }
+        subject = subject_line(log.kind, event=event, session=log.session)
         context["subject"] = subject
         if log.kind == EmailLog.Kind.CONFIRM_ADDRESS:
             context.update(

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('programme', '0002_material_title_help'),
-        ('registrations', '0003_double_opt_in'),
+        ('registrations', '0004_details_on_one_line'),
     ]
 
     operations = [

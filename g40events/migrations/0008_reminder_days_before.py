@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('g40events', '0006_fill_markdown_html'),
+        ('g40events', '0007_titles_on_one_line'),
     ]
 
     operations = [

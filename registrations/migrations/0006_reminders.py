@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0004_email_retries'),
+        ('registrations', '0005_email_retries'),
     ]
 
     operations = [
