@@ -407,6 +407,10 @@ def _participants_link(session):
     return format_html('<a href="{}">{}</a>', url, _("lijst en wachtlijst"))
 
 
+# What a participant's calendar holds of a session: a change of these is sent to their calendar.
+CALENDAR_FIELDS = {"start_time", "end_time", "location"}
+
+
 class PlacesExtension(programme_admin.SessionAdminExtension):
     columns = [
         programme_admin.AdminColumn("places", _places, description=_("plaatsen"), ordering="capacity"),
@@ -418,6 +422,23 @@ class PlacesExtension(programme_admin.SessionAdminExtension):
 
     def annotate(self, queryset):
         return with_place_counts(queryset)
+
+    def session_changed(self, model_admin, request, session, changed):
+        """A new time or room goes to the calendars of everyone with a place."""
+        if not CALENDAR_FIELDS & set(changed):
+            return
+        count = services.notify_session_changed(session=session)
+        if count:
+            model_admin.message_user(
+                request,
+                ngettext(
+                    "%(count)d deelnemer van “%(session)s” krijgt de wijziging per e-mail, voor de agenda.",
+                    "%(count)d deelnemers van “%(session)s” krijgen de wijziging per e-mail, voor hun agenda.",
+                    count,
+                )
+                % {"count": count, "session": session.title},
+                messages.INFO,
+            )
 
     def session_saved(self, model_admin, request, session):
         """A raised capacity goes to the waiting list at once (first come, first served)."""

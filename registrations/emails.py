@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from g40events import clock
 from g40events.links import absolute_url
 from g40events.oneline import single_line
+from registrations import calendars as personal_calendars
 from registrations.calendars import personal_calendar
 from registrations.models import EmailLog, Place, Registration
 
@@ -46,6 +47,7 @@ SUBJECTS = {
     EmailLog.Kind.CHANGE: lambda: _("Je keuzes voor %(event)s zijn gewijzigd"),
     EmailLog.Kind.CANCELLATION: lambda: _("Je bent afgemeld voor %(event)s"),
     EmailLog.Kind.REMINDER: lambda: _("Herinnering: %(event)s"),
+    EmailLog.Kind.SESSION_CHANGED: lambda: _("Gewijzigd: %(session)s"),
 }
 WITH_CALENDAR = {
     EmailLog.Kind.CONFIRMATION,
@@ -379,4 +381,10 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
     if log.kind in WITH_CALENDAR and registration.is_active:
         calendar = personal_calendar(registration, [p.session for p in places if p.is_confirmed])
         message.attach("netwerkdag.ics", calendar, "text/calendar")
+    elif log.kind == EmailLog.Kind.SESSION_CHANGED and log.session is not None:
+        # iTIP by mail (RFC 6047): the method is also a parameter of the part's content type.
+        update = personal_calendars.session_update(registration, log.session)
+        message.attach("wijziging.ics", update, "text/calendar; method=REQUEST")
+    elif log.kind == EmailLog.Kind.CANCELLATION:
+        message.attach("afmelding.ics", personal_calendars.cancellation(registration), "text/calendar; method=CANCEL")
     return message

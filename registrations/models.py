@@ -286,6 +286,7 @@ class EmailLog(models.Model):
         CHANGE = "change", _("Wijziging bevestigd")
         CANCELLATION = "cancellation", _("Afmelding bevestigd")
         REMINDER = "reminder", _("Herinnering")
+        SESSION_CHANGED = "session_changed", _("Sessie gewijzigd (agenda-update)")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Nog te verzenden")

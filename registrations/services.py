@@ -648,6 +648,25 @@ def queue_reminders(*, today: datetime.date | None = None) -> int:
     return count
 
 
+def notify_session_changed(*, session: Session) -> int:
+    """Tell everyone with a confirmed place in the session that its time or room changed, with an
+    update their calendar applies (same UID as their confirmation, higher SEQUENCE, METHOD:REQUEST).
+    Returns the number of messages. Side effects: those e-mails, after the commit.
+    """
+    with transaction.atomic():
+        registrations = Registration.objects.active().filter(
+            anonymised_at__isnull=True,
+            places__session=session,
+            places__status=Place.Status.CONFIRMED,
+        )
+        logs = [
+            emails.record_email(registration, EmailLog.Kind.SESSION_CHANGED, session=session)
+            for registration in registrations.exclude(email="").order_by("pk")
+        ]
+        emails.send_on_commit([log.pk for log in logs])
+    return len(logs)
+
+
 def fill_from_waiting_list(*, session: Session) -> list[Place]:
     """Give the session's free places to its waiting list, first come first served.
 
