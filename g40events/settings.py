@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "import_export",
     "g40events",
     "speakers",
     "sessions.apps.SessionsConfig",
@@ -185,6 +186,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded materials (presentations) may be large slide decks.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# A programme from a spreadsheet (sessions/spreadsheets.py): an exported cell never starts a formula.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
