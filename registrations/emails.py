@@ -386,5 +386,7 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
         update = personal_calendars.session_update(registration, log.session)
         message.attach("wijziging.ics", update, "text/calendar; method=REQUEST")
     elif log.kind == EmailLog.Kind.CANCELLATION:
-        message.attach("afmelding.ics", personal_calendars.cancellation(registration), "text/calendar; method=CANCEL")
+        message.attach(
+            "afmelding.ics", personal_calendars.cancellation(registration), "text/calendar; method=CANCEL"
+        )
     return message
