@@ -101,7 +101,7 @@ def test_promotion_mail_names_the_session_and_carries_the_new_calendar(django_ca
     assert second.manage_url in promotion.body
 
 
-def test_cancellation_mail_has_no_calendar(django_capture_on_commit_callbacks):
+def test_cancellation_mail_carries_only_a_calendar_cancellation(django_capture_on_commit_callbacks):
     event, social, tour = dordrecht()
     registration = sign_up(event, [social])
 
@@ -111,7 +111,9 @@ def test_cancellation_mail_has_no_calendar(django_capture_on_commit_callbacks):
     (message,) = mail.outbox
     assert message.subject == "Je bent afgemeld voor Ambtelijke netwerkdag Dordrecht"
     assert "Je bent afgemeld voor Ambtelijke netwerkdag Dordrecht op 21 november 2030." in message.body
-    assert message.attachments == []
+    ((filename, content, mimetype),) = message.attachments
+    assert (filename, mimetype) == ("afmelding.ics", "text/calendar; method=CANCEL")
+    assert str(icalendar.Calendar.from_ical(content)["METHOD"]) == "CANCEL"
 
 
 def closed_port() -> int:
