@@ -6,6 +6,7 @@ too (the demo's, written by `make run`); the real environment wins over it.
 """
 
 import datetime
+import email.utils
 import ipaddress
 import os
 from pathlib import Path
@@ -150,6 +151,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://g40events")}
 # file, which every process on the machine reads; empty: a file in the temporary folder named
 # after the database (pagecache/versions.py).
 PAGE_CACHE_VERSION_FILE = env.str("PAGE_CACHE_VERSION_FILE", default="")
+# The places left that the programme shows are at most this old: a sign-up does not empty the page
+# cache, and a page with places is kept this long (registrations/programme.py).
+PROGRAMME_PLACES_SECONDS = env.int("PROGRAMME_PLACES_SECONDS", default=60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -199,6 +203,10 @@ EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="G40 netwerkdagen <netwerkdag@g40steden.nl>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where visitors report an accessibility problem (the accessibility statement names it).
+ACCESSIBILITY_CONTACT_EMAIL = env.str(
+    "ACCESSIBILITY_CONTACT_EMAIL", default=email.utils.parseaddr(DEFAULT_FROM_EMAIL)[1]
+)
 # Seconds to wait for the mail server: a server that hangs must not hold up a sign-up for long.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
