@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "speakers",
     "sessions.apps.SessionsConfig",
     "registrations",
+    "checkin",
     "pagecache",
 ]
 

@@ -34,6 +34,7 @@ from g40events import clock
 from g40events.links import absolute_url
 from g40events.oneline import single_line
 from registrations import calendars as personal_calendars
+from registrations import extensions
 from registrations.calendars import personal_calendar
 from registrations.models import EmailLog, Place, Registration
 from sessions.models import speakers_prefetch
@@ -375,6 +376,8 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
                     registration.requested_sessions.order_by("start_time", "end_time", "title")
                 ),
             )
+        for extension in extensions.EXTENSIONS:
+            context.update(extension.email_context(registration, log.kind))
         text = render_to_string(f"registrations/emails/{log.kind}.txt", context)
         html = render_to_string(f"registrations/emails/{log.kind}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[registration.email])
@@ -390,4 +393,7 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
         message.attach(
             "afmelding.ics", personal_calendars.cancellation(registration), "text/calendar; method=CANCEL"
         )
+    for extension in extensions.EXTENSIONS:
+        for part in extension.email_attachments(registration, log.kind):
+            message.attach(part)
     return message
