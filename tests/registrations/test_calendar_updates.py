@@ -55,7 +55,9 @@ def organiser_saves(session: Session, **changes) -> list[str]:
 
 
 def calendar_of(message, filename):
-    ((content, mimetype),) = [(c, m) for name, c, m in message.attachments if name == filename]
+    # Other apps may attach MIME parts of their own (check-in's code): read the named files only.
+    files = [part for part in message.attachments if isinstance(part, tuple)]
+    ((content, mimetype),) = [(c, m) for name, c, m in files if name == filename]
     return icalendar.Calendar.from_ical(content), mimetype
 
 
