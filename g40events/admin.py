@@ -257,6 +257,7 @@ class EventAdmin(ModelAdmin):
                     "capacity",
                     ("ask_dietary_needs", "ask_accessibility_needs"),
                     "confirmation_text",
+                    "reminder_days_before",
                 ],
                 "classes": ["collapse"],
             },

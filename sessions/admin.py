@@ -46,6 +46,10 @@ class SessionAdminExtension:
     def session_saved(self, model_admin, request, session: Session) -> None:
         """Called after an organiser saved a session, on its page or on the programme screen."""
 
+    def session_changed(self, model_admin, request, session: Session, changed: Sequence[str]) -> None:
+        """Called after session_saved when an organiser changed an existing session: `changed`
+        names the fields that changed."""
+
 
 SESSION_EXTENSIONS: list[SessionAdminExtension] = []
 
@@ -60,9 +64,11 @@ def _annotated(queryset):
     return queryset
 
 
-def _session_saved(model_admin, request, session: Session) -> None:
+def _session_saved(model_admin, request, session: Session, changed: Sequence[str] = ()) -> None:
     for extension in SESSION_EXTENSIONS:
         extension.session_saved(model_admin, request, session)
+        if changed:
+            extension.session_changed(model_admin, request, session, changed)
 
 
 class SessionSpeakerInline(admin.TabularInline):
@@ -143,7 +149,7 @@ class SessionAdmin(ProgrammeSpreadsheetAdmin, events_admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        _session_saved(self, request, obj)
+        _session_saved(self, request, obj, form.changed_data if change else ())
 
     # --- the programme screen of a netwerkdag, and the way back to it ------------------------------
 
@@ -263,7 +269,8 @@ class SessionAdmin(ProgrammeSpreadsheetAdmin, events_admin.ModelAdmin):
             self.log_addition(request, session, [{"added": {}}])
         else:
             self.log_change(request, session, self.construct_change_message(request, form, None))
-        _session_saved(self, request, session)
+        # A changed time or room goes to the calendars of those with a place (registrations' extension).
+        _session_saved(self, request, session, () if added else form.changed_data)
         if added:
             self.message_user(
                 request,
