@@ -26,6 +26,7 @@ def event_form_data(event: Event, **changes) -> dict:
         "host_city": event.host_city_id,
         "ask_dietary_needs": "on",
         "ask_accessibility_needs": "on",
+        "reminder_days_before": "3",
         "recaps-TOTAL_FORMS": "0",
         "recaps-INITIAL_FORMS": "0",
     }

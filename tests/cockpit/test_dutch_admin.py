@@ -97,6 +97,7 @@ def test_admin_event_saves_from_the_browsers_date_and_time_inputs(organiser_clie
             "registration_closes_at": "",
             "capacity": "",
             "ask_dietary_needs": "on",
+            "reminder_days_before": "3",
             "recaps-TOTAL_FORMS": "0",
             "recaps-INITIAL_FORMS": "0",
         },
