@@ -118,7 +118,7 @@ def create_large_netwerkdag():
     """60 sessions in 8 time slots, 120 speakers, 30 theme groups; returns the URLs to load."""
     from django.utils import timezone
 
-    from g40events import caching
+    from g40events import caching, text
     from g40events.models import Event, Organisation, Pillar, Recap, Status, ThemeGroup
     from sessions.models import Material, Session, SessionSpeaker
     from speakers.models import Speaker
@@ -269,6 +269,8 @@ def create_large_netwerkdag():
             for n in range(6)
         ]
     )
+    for model in (Pillar, ThemeGroup, Speaker, Session, Recap):
+        text.store_rendered_markdown(model)  # bulk_create bypasses save(), which renders Markdown
     caching.invalidate()  # bulk_create sends no signals
     return {
         "health": "/health/",

@@ -12,42 +12,16 @@ the entry instead of adding a second one.
 """
 
 import datetime
-import html
-import re
 
 import icalendar
 from django.http import HttpResponse
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from g40events.clock import TIME_ZONE, local_datetime
 from g40events.links import absolute_url, site_host
-from g40events.text import render_markdown
+from g40events.text import plain_text
 
 PRODID = "-//G40 stedennetwerk//g40events//NL"
-
-
-def plain_text(markdown_text: str) -> str:
-    """Organiser-written Markdown as plain text for calendars and feeds: paragraphs, no markup.
-
-    A link keeps its address in brackets, since a calendar note cannot be clicked everywhere.
-    """
-    # Newlines in Markdown's HTML are soft (inside a paragraph, or between tags); the tags decide
-    # where lines break here.
-    rendered = re.sub(r">\s*\n\s*<", "><", str(render_markdown(markdown_text)))
-    rendered = re.sub(r"\s*\n\s*", " ", rendered)
-    rendered = re.sub(r'<a href="([^"]*)"[^>]*>(.*?)</a>', _link_as_text, rendered, flags=re.S)
-    rendered = re.sub(r"<li>", "- ", rendered)
-    rendered = re.sub(r"</(p|h[2-4]|blockquote|pre|table|ul|ol)>", "\n\n", rendered)
-    rendered = re.sub(r"<br\s*/?>|</li>|</tr>", "\n", rendered)
-    text = html.unescape(strip_tags(rendered))
-    lines = [line.strip() for line in text.splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def _link_as_text(match: re.Match) -> str:
-    href, label = html.unescape(match.group(1)), match.group(2)
-    return label if strip_tags(label) == href else f"{label} ({href})"
 
 
 def _join(*parts: str) -> str:
@@ -86,7 +60,7 @@ def event_vevent(event) -> icalendar.Event:
     url = absolute_url(event.get_absolute_url())
     description = "\n\n".join(
         part
-        for part in [plain_text(event.introduction), _("Programma en aanmelden: %(url)s") % {"url": url}]
+        for part in [plain_text(event.introduction_html), _("Programma en aanmelden: %(url)s") % {"url": url}]
         if part
     )
     return _vevent(
@@ -114,7 +88,7 @@ def session_vevent(session) -> icalendar.Event:
     speakers = [_speaker_with_organisation(role.speaker) for role in session.speaker_roles.all()]
     parts = [
         _("Met: %(speakers)s") % {"speakers": "; ".join(speakers)} if speakers else "",
-        plain_text(session.description),
+        plain_text(session.description_html),
         _("Onderdeel van %(event)s.") % {"event": event.title},
         _("Meer informatie: %(url)s") % {"url": url},
     ]

@@ -19,10 +19,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from g40events import calendars
-from g40events.calendars import plain_text
 from g40events.clock import TIME_ZONE, TZ, local_datetime
 from g40events.links import absolute_url, site_host
 from g40events.models import Event
+from g40events.text import plain_text
 from sessions.models import Material, Session, SessionSpeaker
 from sessions.programme import url_by_slug
 
@@ -158,7 +158,15 @@ def _frab_talks(event) -> tuple[list[dict], list[dict], datetime.datetime | None
         Session.objects.filter(event=event)
         .order_by("start_time", "end_time", "title")
         .values_list(
-            "pk", "slug", "title", "kind", "start_time", "end_time", "location", "description", "updated_at"
+            "pk",
+            "slug",
+            "title",
+            "kind",
+            "start_time",
+            "end_time",
+            "location",
+            "description_html",
+            "updated_at",
         )
     )
     talks: dict[int, dict] = {}
@@ -201,7 +209,7 @@ def _frab_talks(event) -> tuple[list[dict], list[dict], datetime.datetime | None
             "speaker_id",
             "speaker__name",
             "speaker__slug",
-            "speaker__bio",
+            "speaker__bio_html",
             "speaker__organisation__name",
         )
     )

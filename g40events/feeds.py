@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from g40events.links import absolute_url, site_host
 from g40events.models import Recap
-from g40events.text import render_markdown
 
 FEED_SIZE = 30
 
@@ -76,4 +75,4 @@ class RecapFeed(Feed):
         return [item.event.title] + ([item.pillar.name] if item.pillar else [])
 
     def item_extra_kwargs(self, item):
-        return {"content": str(render_markdown(item.body))}
+        return {"content": str(item.body_html)}

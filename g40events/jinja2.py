@@ -23,8 +23,6 @@ from django.utils.timezone import template_localtime
 from jinja2 import Environment
 from markupsafe import Markup
 
-from g40events.text import render_markdown
-
 
 @functools.lru_cache(maxsize=4096)
 def _translated(language: str | None, message: str) -> Markup:
@@ -138,7 +136,6 @@ def environment(**options) -> Environment:
         capfirst=defaultfilters.capfirst,
         slugify=defaultfilters.slugify,
         truncatewords=defaultfilters.truncatewords,
-        markdown=render_markdown,
     )
     # tojson for the JSON-LD <script>: keep the text as written (Jinja2 escapes <, >, & and ').
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}

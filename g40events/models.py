@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from g40events import clock
 from g40events.domains import candidate_domains, normalise_domain, validate_email_domain
+from g40events.text import RenderedMarkdownField, RenderedMarkdownMixin
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -84,16 +85,19 @@ class EmailDomain(models.Model):
         return self.domain
 
 
-class Pillar(models.Model):
+class Pillar(RenderedMarkdownMixin, models.Model):
     name = models.CharField(_("naam"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(
         _("beschrijving"), blank=True, help_text=_("Markdown. Verschijnt op de pagina van de pijler.")
     )
+    description_html = RenderedMarkdownField(_("beschrijving (HTML)"))
     position = models.PositiveSmallIntegerField(
         _("volgorde"), default=0, help_text=_("Pijlers met een lager getal staan eerder.")
     )
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
+
+    markdown_fields = ("description",)
 
     class Meta:
         ordering = ["position", "name"]
@@ -112,7 +116,7 @@ class ThemeGroupQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class ThemeGroup(models.Model):
+class ThemeGroup(RenderedMarkdownMixin, models.Model):
     name = models.CharField(_("naam"), max_length=150, unique=True)
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
     pillar = models.ForeignKey(
@@ -125,6 +129,7 @@ class ThemeGroup(models.Model):
         help_text=_("Laat leeg voor een themagroep die op zichzelf staat, zoals Financiën."),
     )
     description = models.TextField(_("beschrijving"), blank=True, help_text=_("Markdown."))
+    description_html = RenderedMarkdownField(_("beschrijving (HTML)"))
     coordinator = models.CharField(
         _("coördinator"),
         max_length=200,
@@ -139,6 +144,7 @@ class ThemeGroup(models.Model):
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
     objects = ThemeGroupQuerySet.as_manager()
+    markdown_fields = ("description",)
 
     class Meta:
         ordering = ["name"]
@@ -178,7 +184,7 @@ class EventQuerySet(models.QuerySet):
         return self.filter(is_announced=True)
 
 
-class Event(models.Model):
+class Event(RenderedMarkdownMixin, models.Model):
     class Kind(models.TextChoices):
         CIVIL_SERVANTS = "ambtelijk", _("Ambtelijke netwerkdag")
         ADMINISTRATORS = "bestuurlijk", _("Bestuurlijke netwerkdag")
@@ -212,6 +218,7 @@ class Event(models.Model):
         _("adres"), max_length=300, blank=True, help_text=_("Straat, huisnummer, postcode en plaats.")
     )
     introduction = models.TextField(_("introductie"), blank=True, help_text=_("Markdown."))
+    introduction_html = RenderedMarkdownField(_("introductie (HTML)"))
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -243,10 +250,12 @@ class Event(models.Model):
         blank=True,
         help_text=_("Praktische informatie die in de bevestigingsmail staat, zoals route en parkeren."),
     )
+    confirmation_text_html = RenderedMarkdownField(_("tekst in de bevestiging (HTML)"))
 
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
     objects = EventQuerySet.as_manager()
+    markdown_fields = ("introduction", "confirmation_text")
 
     class Meta:
         ordering = ["-date", "-start_time"]
@@ -329,7 +338,7 @@ class RecapQuerySet(models.QuerySet):
         )
 
 
-class Recap(models.Model):
+class Recap(RenderedMarkdownMixin, models.Model):
     event = models.ForeignKey(
         Event, verbose_name=_("netwerkdag"), on_delete=models.CASCADE, related_name="recaps"
     )
@@ -354,6 +363,7 @@ class Recap(models.Model):
         _("tekst"),
         help_text=_("Markdown: **vet**, *cursief*, [link](https://…), lijstjes met -. HTML wordt gefilterd."),
     )
+    body_html = RenderedMarkdownField(_("tekst (HTML)"))
     published_at = models.DateTimeField(
         _("publicatiedatum"), default=timezone.now, help_text=_("Een terugblik verschijnt vanaf dit moment.")
     )
@@ -361,6 +371,7 @@ class Recap(models.Model):
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
     objects = RecapQuerySet.as_manager()
+    markdown_fields = ("body",)
 
     class Meta:
         ordering = ["-published_at", "title"]

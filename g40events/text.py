@@ -1,8 +1,21 @@
-"""Organiser-written Markdown, rendered to HTML that no script can pass through."""
+"""Organiser-written Markdown, converted once when it is saved into HTML that no script passes through.
+
+A model lists its Markdown fields in `markdown_fields`; each has a `<field>_html` column beside it
+(a `RenderedMarkdownField`) that `RenderedMarkdownMixin.save()` fills, as djangoproject.com's blog
+stores an entry's `body_html`. Pages, feeds and exports read the stored HTML (or `plain_text()` of
+it); no request converts Markdown. Writes that bypass `save()` (`bulk_create`, `update()`) call
+`render_markdown_fields()` themselves.
+"""
+
+import html
+import re
 
 import markdown
 import nh3
+from django.db import models
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li", "blockquote",
@@ -23,3 +36,82 @@ def render_markdown(text: str) -> SafeString:
             link_rel="noopener noreferrer",
         )
     )
+
+
+class RenderedMarkdownField(models.TextField):
+    """The sanitised HTML of a Markdown field, filled on save; read back as safe markup.
+
+    Only `render_markdown()` writes it, so templates show it as it is (no `|safe` needed).
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def from_db_value(self, value, expression, connection):
+        return value if value is None else SafeString(value)
+
+
+def render_markdown_fields(instance, fields, *, only=None) -> list[str]:
+    """Fill `<field>_html` from each Markdown field (those in `only`, if given); the names filled."""
+    filled = []
+    for field in fields:
+        if only is None or field in only:
+            setattr(instance, f"{field}_html", render_markdown(getattr(instance, field)))
+            filled.append(f"{field}_html")
+    return filled
+
+
+class RenderedMarkdownMixin:
+    """For models with Markdown fields: `markdown_fields = ("description",)` and a
+    `description_html = RenderedMarkdownField(...)` beside each; save() renders them."""
+
+    markdown_fields: tuple[str, ...] = ()
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        filled = render_markdown_fields(self, self.markdown_fields, only=update_fields)
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *filled}
+        super().save(*args, **kwargs)
+
+
+def store_rendered_markdown(model) -> None:
+    """Render and store the HTML of every row of `model`: after writes that bypass save(), such as
+    bulk_create() or update()."""
+    fields = model.markdown_fields
+    rows = list(model.objects.only("pk", *fields))
+    for row in rows:
+        render_markdown_fields(row, fields)
+    model.objects.bulk_update(rows, [f"{field}_html" for field in fields], batch_size=200)
+
+
+def plain_text(rendered: str) -> str:
+    """Rendered Markdown as plain text for calendars and exports: paragraphs, no markup.
+
+    A link keeps its address in brackets, since a calendar note cannot be clicked everywhere.
+    """
+    # Newlines in Markdown's HTML are soft (inside a paragraph, or between tags); the tags decide
+    # where lines break here.
+    rendered = re.sub(r">\s*\n\s*<", "><", str(rendered))
+    rendered = re.sub(r"\s*\n\s*", " ", rendered)
+    rendered = re.sub(r'<a href="([^"]*)"[^>]*>(.*?)</a>', _link_as_text, rendered, flags=re.S)
+    rendered = re.sub(r"<li>", "- ", rendered)
+    rendered = re.sub(r"</(p|h[2-4]|blockquote|pre|table|ul|ol)>", "\n\n", rendered)
+    rendered = re.sub(r"<br\s*/?>|</li>|</tr>", "\n", rendered)
+    text = html.unescape(strip_tags(rendered))
+    lines = [line.strip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _link_as_text(match: re.Match) -> str:
+    href, label = html.unescape(match.group(1)), match.group(2)
+    return label if strip_tags(label) == href else f"{label} ({href})"
+
+
+def summary(rendered: str, length: int = 300) -> str:
+    """The first sentences of rendered Markdown as plain text, for meta tags."""
+    text = html.unescape(strip_tags(rendered))
+    return Truncator(" ".join(text.split())).chars(length)

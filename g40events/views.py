@@ -4,31 +4,16 @@ Every page reads what it shows in a fixed number of queries, whatever the size o
 Drafts are 404 for the public; staff with the change permission preview them with a banner.
 """
 
-import html
-
 from django.db.models import Count, F, Q
 from django.urls import reverse
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 from django.views.generic import DetailView, ListView, TemplateView
 
 from g40events import clock
 from g40events.links import absolute_url, webcal_url
 from g40events.models import Event, Pillar, Recap, Status, ThemeGroup
-from g40events.text import render_markdown
+from g40events.text import summary
 from sessions.models import Session
 from sessions.programme import ProgrammeFilter, group_in_time_slots, programme_cards, sessions_by_edition
-
-
-def plain_summary(markdown_text: str, length: int = 300) -> str:
-    """The first sentences of organiser-written Markdown as plain text, for meta tags."""
-    return summary_of_html(render_markdown(markdown_text), length)
-
-
-def summary_of_html(rendered: str, length: int = 300) -> str:
-    """The first sentences of rendered Markdown as plain text, for meta tags."""
-    text = html.unescape(strip_tags(rendered))
-    return Truncator(" ".join(text.split())).chars(length)
 
 
 class PreviewMixin:
@@ -130,11 +115,9 @@ class EventDetailView(PreviewMixin, DetailView):
         sessions = programme_cards(event)
         programme_filter = ProgrammeFilter(sessions, self.request.GET)
         selected = programme_filter.selected_sessions
-        introduction = render_markdown(event.introduction)
-        description = summary_of_html(introduction) or event.title
+        description = summary(event.introduction_html) or event.title
         return super().get_context_data(
             preview=not event.is_published,
-            introduction=introduction,
             slots=group_in_time_slots(selected),
             session_count=len(sessions),
             selected_count=len(selected),
@@ -239,7 +222,7 @@ class RecapDetailView(PreviewMixin, DetailView):
                 .exclude(pk=recap.pk)
                 .select_related("pillar")
             ),
-            meta_description=recap.summary or plain_summary(recap.body),
+            meta_description=recap.summary or summary(recap.body_html),
             canonical_url=absolute_url(recap.get_absolute_url()),
             **kwargs,
         )

@@ -16,6 +16,11 @@ from registrations.models import EmailLog, Place, Registration, with_place_count
 from sessions import admin as programme_admin
 from sessions.models import Session
 
+WAITING_LIST_LATER = _(
+    "Het is op dit moment erg druk: de vrijgekomen plaatsen gaan zo snel mogelijk naar de eersten op de "
+    "wachtlijst (bij de volgende aanmelding of wijziging in die sessie, en bij fill_waiting_lists)."
+)
+
 
 class SessionFilter(admin.SimpleListFilter):
     title = _("sessie")
@@ -41,7 +46,6 @@ class PlaceInline(admin.TabularInline):
     fields = ["session", "status", "waiting_since", "confirmed_at"]
     readonly_fields = fields
     extra = 0
-    can_delete = False
     verbose_name_plural = _("plaatsen (wijzigen via de persoonlijke link of de acties)")
 
     def has_add_permission(self, request, obj=None):
@@ -123,6 +127,38 @@ class RegistrationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # People sign up through the form (or an organiser fills it in for them): places need the service.
         return False
+
+    def delete_model(self, request, obj):
+        """A deleted registration's places go to the first on each waiting list, as after a cancellation."""
+        self._delete_registrations(request, [obj])
+
+    def delete_queryset(self, request, queryset):
+        self._delete_registrations(request, list(queryset))
+
+    def _delete_registrations(self, request, registrations):
+        busy = 0
+        for registration in registrations:
+            try:
+                services.delete_registration(registration=registration)
+            except services.TryAgainLater:
+                # Deleted all the same: its free places wait for their waiting list, which the next
+                # sign-up, change or `fill_waiting_lists` serves first.
+                registration.delete()
+                busy += 1
+        if busy:
+            self.message_user(request, WAITING_LIST_LATER, messages.WARNING)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Place:
+            return super().save_formset(request, form, formset, change)
+        # A place deleted here goes to the first on the session's waiting list.
+        formset.save(commit=False)
+        for place in formset.deleted_objects:
+            try:
+                services.remove_place(place=place)
+            except services.TryAgainLater:
+                place.delete()
+                self.message_user(request, WAITING_LIST_LATER, messages.WARNING)
 
     def changelist_view(self, request, extra_context=None):
         failed = EmailLog.objects.filter(status=EmailLog.Status.FAILED).count()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from g40events import clock
 from registrations.models import EmailLog, Registration, normalise_email
-from registrations.services import locking_transaction, release_places
+from registrations.services import delete_registration
 
 
 def erase_person(*, email: str) -> int:
@@ -22,11 +22,7 @@ def erase_person(*, email: str) -> int:
     """
     count = 0
     for registration in Registration.objects.for_email(email).exclude(email_normalised=""):
-        with locking_transaction():
-            registration = Registration.objects.select_for_update().get(pk=registration.pk)
-            if registration.is_active:
-                release_places(registration)
-            registration.delete()
+        delete_registration(registration=registration)
         count += 1
     return count
 

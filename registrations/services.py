@@ -7,7 +7,10 @@ mail is opened, and takes its places then (see confirm_address).
 
 Places are taken under locks in one transaction. On PostgreSQL the rows are locked with
 SELECT ... FOR UPDATE in a fixed order (the netwerkdag, then its sessions by primary key), under a
-lock timeout that becomes TryAgainLater. On SQLite every transaction is IMMEDIATE (see settings),
+lock timeout that becomes TryAgainLater. The locks are FOR NO KEY UPDATE and lock only the rows
+named (never a joined netwerkdag): a row inserted meanwhile with a foreign key to a locked row (a
+registration of the netwerkdag, a mail of the registration) takes FOR KEY SHARE, which such a lock
+lets through, so a cancellation and a sign-up never wait on each other in a circle. On SQLite every transaction is IMMEDIATE (see settings),
 which takes the database's write lock at BEGIN, so two sign-ups never read the same free place.
 E-mails are written to the EmailLog in the same transaction and sent after it commits.
 """
@@ -206,7 +209,7 @@ def _lock_sessions(session_ids: Iterable[int]) -> dict[int, Session]:
     ids = sorted(set(session_ids))
     if not ids:
         return {}
-    sessions = Session.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    sessions = Session.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
     return {session.pk: session for session in sessions}
 
 
@@ -219,6 +222,24 @@ def _confirmed_counts(sessions: Iterable[Session]) -> dict[int, int]:
         .order_by()
     )
     return {row["session"]: row["count"] for row in rows}
+
+
+def _place_counts(sessions: Iterable[Session]) -> dict[int, tuple[int, int]]:
+    """Per session id: (confirmed places, places on the waiting list)."""
+    rows = (
+        Place.objects.filter(session__in=[s.pk for s in sessions])
+        .values("session")
+        .annotate(
+            confirmed=Count("id", filter=Q(status=Place.Status.CONFIRMED)),
+            waiting=Count("id", filter=Q(status=Place.Status.WAITING)),
+        )
+        .order_by()
+    )
+    return {row["session"]: (row["confirmed"], row["waiting"]) for row in rows}
+
+
+def _has_free_place(session: Session, confirmed: int) -> bool:
+    return session.capacity is None or confirmed < session.capacity
 
 
 def _validate_choice(event: Event, sessions: dict[int, Session], chosen_ids: Sequence[int]) -> list[Session]:
@@ -236,12 +257,22 @@ def _validate_choice(event: Event, sessions: dict[int, Session], chosen_ids: Seq
 
 
 def _take_places(registration: Registration, sessions: Sequence[Session]) -> list[Place]:
-    """A confirmed place in each session that has room, a waiting-list place in the others."""
-    counts = _confirmed_counts(sessions)
+    """A confirmed place in each session that has room and nobody waiting, a waiting-list place in
+    the others.
+
+    A (locked) session with free places and people waiting, left so by a promotion that gave way to
+    lock contention or by a place freed outside these services, first gives those places to its
+    waiting list: a newcomer never goes before the first in line.
+    """
+    counts = _place_counts(sessions)
     now = clock.now()
     places = []
     for session in sessions:
-        has_room = session.capacity is None or counts.get(session.pk, 0) < session.capacity
+        confirmed, waiting = counts.get(session.pk, (0, 0))
+        if waiting and _has_free_place(session, confirmed):
+            promoted = len(_fill(session))
+            confirmed, waiting = confirmed + promoted, waiting - promoted
+        has_room = not waiting and _has_free_place(session, confirmed)
         places.append(
             Place(
                 registration=registration,
@@ -315,7 +346,7 @@ def register(
         with locking_transaction():
             if event.capacity is not None:
                 # The day's own limit: one sign-up at a time counts the registrations.
-                event = Event.objects.select_for_update().get(pk=event.pk)
+                event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
             if event.registration_state() != RegistrationState.OPEN:
                 raise RegistrationClosed
             # Locks in the order event, registration, sessions: the order confirm_address and
@@ -352,7 +383,7 @@ def register(
         # Two sign-ups with one address at the same moment: the unique constraint let one through.
         with transaction.atomic():
             existing = (
-                Registration.objects.select_for_update()
+                Registration.objects.select_for_update(no_key=True)
                 .filter(status__in=CURRENT, event=event, email_normalised=email_normalised)
                 .get()
             )
@@ -372,12 +403,12 @@ def _existing_and_full(event: Event, email_normalised: str) -> tuple[Registratio
     current = Registration.objects.filter(event=event, status__in=CURRENT)
     mine = current.filter(email_normalised=email_normalised)
     if event.capacity is None:
-        return mine.select_for_update().first(), False
+        return mine.select_for_update(no_key=True).first(), False
     counts = current.aggregate(
         total=Count("id", filter=Q(status=Registration.Status.ACTIVE)),
         mine=Count("id", filter=Q(email_normalised=email_normalised)),
     )
-    existing = mine.select_for_update().first() if counts["mine"] else None
+    existing = mine.select_for_update(no_key=True).first() if counts["mine"] else None
     return existing, counts["total"] >= event.capacity
 
 
@@ -462,8 +493,8 @@ def confirm_address(*, registration: Registration) -> Registration:
     with locking_transaction():
         event = registration.event
         if event.capacity is not None:
-            event = Event.objects.select_for_update().get(pk=event.pk)
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+            event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
+        registration = Registration.objects.select_for_update(no_key=True).get(pk=registration.pk)
         if not registration.is_unconfirmed:
             return registration
         if registration.has_lapsed:
@@ -495,7 +526,9 @@ def change_sessions(*, registration: Registration, session_ids: Sequence[int]) -
     """
     with locking_transaction():
         registration = (
-            Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+            Registration.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("event")
+            .get(pk=registration.pk)
         )
         if not can_change(registration):
             raise RegistrationClosed(_("Je keuzes wijzigen kan niet meer."))
@@ -522,7 +555,9 @@ def cancel(*, registration: Registration, notify: bool = True) -> Registration:
     """
     with locking_transaction():
         registration = (
-            Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+            Registration.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("event")
+            .get(pk=registration.pk)
         )
         if not registration.is_active:
             return registration
@@ -536,12 +571,44 @@ def cancel(*, registration: Registration, notify: bool = True) -> Registration:
 
 
 def release_places(registration: Registration) -> None:
+    """Free the registration's places (within a locking transaction, the registration's row locked):
+    each session they were in gives its free places to the first on its waiting list.
+    Side effects: promotion e-mails.
+    """
     places = list(registration.places.all())
     sessions = _lock_sessions(place.session_id for place in places)
     registration.places.all().delete()
-    for place in places:
-        if place.is_confirmed:
-            _fill(sessions[place.session_id])
+    for session in sessions.values():
+        _fill(session)
+
+
+def delete_registration(*, registration: Registration) -> None:
+    """Delete a registration (an organiser in the admin, or an erasure under the AVG).
+
+    Its confirmed places go to the first on each waiting list, as after a cancellation.
+    Side effects: promotion e-mails; the registration's e-mail log goes with it.
+    Raises TryAgainLater when the locks cannot be had in time.
+    """
+    with locking_transaction():
+        registration = Registration.objects.select_for_update(no_key=True).filter(pk=registration.pk).first()
+        if registration is None:
+            return
+        release_places(registration)
+        registration.delete()
+
+
+def remove_place(*, place: Place) -> list[Place]:
+    """Take one place away from a registration (an organiser in the admin).
+
+    A confirmed place goes to the first on the session's waiting list. Returns who was promoted.
+    Side effects: promotion e-mails. Raises TryAgainLater when the lock cannot be had in time.
+    """
+    with locking_transaction():
+        session = _lock_sessions([place.session_id]).get(place.session_id)
+        deleted, _counts = Place.objects.filter(pk=place.pk).delete()
+        if session is None or not deleted:
+            return []
+        return _fill(session)
 
 
 def fill_from_waiting_list(*, session: Session) -> list[Place]:
@@ -555,3 +622,26 @@ def fill_from_waiting_list(*, session: Session) -> list[Place]:
         if locked is None:
             return []
         return _fill(locked)
+
+
+def fill_waiting_lists() -> list[Place]:
+    """Give every free place of a netwerkdag still to come to its waiting list, first come first served.
+
+    Repairs what a promotion that gave way to lock contention left (run from cron with
+    `manage.py fill_waiting_lists`); a session whose lock is busy is left for the next run.
+    Side effects: a promotion e-mail to each promoted person.
+    """
+    candidates = (
+        with_place_counts(Session.objects.filter(takes_registrations=True, event__date__gte=clock.today()))
+        .filter(waiting__gt=0)
+        .order_by("pk")
+    )
+    promoted = []
+    for session in candidates:
+        if session.capacity is not None and session.taken >= session.capacity:
+            continue
+        try:
+            promoted += fill_from_waiting_list(session=session)
+        except TryAgainLater:
+            continue
+    return promoted

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from g40events import clock
 from g40events.models import Event, Pillar, ThemeGroup
+from g40events.text import RenderedMarkdownField, RenderedMarkdownMixin
 from g40events.validators import (
     MATERIAL_EXTENSIONS,
     MATERIAL_MAX_BYTES,
@@ -46,7 +47,7 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(takes_registrations=True)
 
 
-class Session(models.Model):
+class Session(RenderedMarkdownMixin, models.Model):
     class Kind(models.TextChoices):
         PLENARY = "plenary", _("Plenair")
         PARALLEL = "parallel", _("Parallelsessie")
@@ -61,6 +62,7 @@ class Session(models.Model):
     title = models.CharField(_("titel"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200)
     description = models.TextField(_("beschrijving"), blank=True, help_text=_("Markdown."))
+    description_html = RenderedMarkdownField(_("beschrijving (HTML)"))
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.PARALLEL)
     start_time = models.TimeField(_("begintijd"))
     end_time = models.TimeField(_("eindtijd"))
@@ -98,6 +100,7 @@ class Session(models.Model):
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
     objects = SessionQuerySet.as_manager()
+    markdown_fields = ("description",)
 
     class Meta:
         ordering = ["event", "start_time", "end_time", "title"]

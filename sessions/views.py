@@ -1,7 +1,8 @@
 from django.views.generic import DetailView
 
 from g40events.links import absolute_url
-from g40events.views import PreviewMixin, plain_summary
+from g40events.text import summary
+from g40events.views import PreviewMixin
 from sessions.models import Session
 from sessions.programme import session_cards
 
@@ -26,7 +27,7 @@ class SessionDetailView(PreviewMixin, DetailView):
             event=session.event,
             card=card,
             preview=not session.event.is_published,
-            meta_description=plain_summary(session.description) or session.title,
+            meta_description=summary(session.description_html) or session.title,
             canonical_url=absolute_url(session.get_absolute_url()),
             **kwargs,
         )

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from g40events.models import Organisation
+from g40events.text import RenderedMarkdownField, RenderedMarkdownMixin
 from g40events.validators import PHOTO_EXTENSIONS, PHOTO_MAX_BYTES, FileExtensionValidator, FileSizeValidator
 
 
@@ -14,7 +15,7 @@ class SpeakerQuerySet(models.QuerySet):
         return self.filter(session_roles__session__event__status="published").distinct()
 
 
-class Speaker(models.Model):
+class Speaker(RenderedMarkdownMixin, models.Model):
     name = models.CharField(_("naam"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     sort_name = models.CharField(
@@ -37,6 +38,7 @@ class Speaker(models.Model):
     bio = models.TextField(
         _("korte biografie"), blank=True, help_text=_("Markdown. Een paar zinnen in de derde persoon.")
     )
+    bio_html = RenderedMarkdownField(_("korte biografie (HTML)"))
     photo = models.ImageField(
         _("foto"),
         upload_to="speakers/",
@@ -47,6 +49,7 @@ class Speaker(models.Model):
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
     objects = SpeakerQuerySet.as_manager()
+    markdown_fields = ("bio",)
 
     class Meta:
         ordering = ["sort_name", "name"]

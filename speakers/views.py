@@ -4,7 +4,8 @@ from itertools import groupby
 from django.views.generic import DetailView, ListView
 
 from g40events.links import absolute_url
-from g40events.views import PreviewMixin, plain_summary
+from g40events.text import summary
+from g40events.views import PreviewMixin
 from sessions.models import Session
 from sessions.programme import sessions_by_edition
 from speakers.models import Speaker
@@ -51,7 +52,7 @@ class SpeakerDetailView(PreviewMixin, DetailView):
         return super().get_context_data(
             sessions_by_edition=editions,
             preview=not editions,
-            meta_description=plain_summary(speaker.bio) or speaker.name,
+            meta_description=summary(speaker.bio_html) or speaker.name,
             canonical_url=absolute_url(speaker.get_absolute_url()),
             **kwargs,
         )

@@ -255,17 +255,21 @@ def test_calendar_feed_makes_one_query_whatever_the_number_of_days(client, djang
     assert len(parse(response).walk("VEVENT")) == size
 
 
-def test_plain_text_keeps_paragraphs_lists_and_link_addresses():
-    from g40events.calendars import plain_text
+def test_plain_text_of_a_saved_description_keeps_paragraphs_lists_and_link_addresses():
+    from g40events.text import plain_text
+    from sessions.models import Session
+    from tests.factories import make_session
 
-    markdown = (
-        "De pijlers en\nthemagroepen komen **bijeen**.\n\n"
-        "## Praktisch\n\n"
-        "- lunch\n- een [wandeling](https://example.org/route)\n\n"
-        "Zie <https://example.org> & <script>alert(1)</script>"
+    session = make_session(
+        description=(
+            "De pijlers en\nthemagroepen komen **bijeen**.\n\n"
+            "## Praktisch\n\n"
+            "- lunch\n- een [wandeling](https://example.org/route)\n\n"
+            "Zie <https://example.org> & <script>alert(1)</script>"
+        )
     )
 
-    assert plain_text(markdown) == (
+    assert plain_text(Session.objects.get(pk=session.pk).description_html) == (
         "De pijlers en themagroepen komen bijeen.\n\n"
         "Praktisch\n\n"
         "- lunch\n- een wandeling (https://example.org/route)\n\n"

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from tests.factories import (
@@ -74,3 +75,44 @@ def test_public_pages_have_no_inline_styles_scripts_or_event_handlers(client, pu
     invalid_sign_up = client.post(public_urls[12], {"name": "", "submission": "x"})
     assert "Er zijn" in invalid_sign_up.content.decode()
     assert INLINE.findall(invalid_sign_up.content.decode()) == []
+
+
+def test_no_page_export_or_confirmation_mail_converts_markdown(
+    client, public_urls, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Organiser-written Markdown is converted when it is saved; no request builds a converter."""
+    import markdown
+
+    from g40events.models import Event
+
+    event = Event.objects.get(title="Netwerkdag Deventer")
+    event.confirmation_text = "Neem de **trein**."
+    event.save()
+    session = event.sessions.get()
+    exports = [
+        "/agenda.ics",
+        reverse("events:ics", kwargs={"slug": event.slug}),
+        reverse("programme:ics", kwargs={"event_slug": event.slug, "slug": session.slug}),
+        reverse("events:schedule", kwargs={"slug": event.slug}),
+        reverse("events:recap_feed"),
+        "/sitemap.xml",
+    ]
+
+    def no_converter(*args, **kwargs):
+        raise AssertionError("a request built a Markdown converter")
+
+    monkeypatch.setattr(markdown.Markdown, "__init__", no_converter)
+    pages = {url: client.get(url) for url in public_urls + exports}
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(event, [session], email="anna@deventer.example")
+
+    assert {url: response.status_code for url, response in pages.items()} == {
+        url: 404 if url == "/bestaat-niet/" else 200 for url in public_urls + exports
+    }
+    assert "Welkom in <em>Deventer</em>." in pages[event.get_absolute_url()].content.decode()
+    assert "<p>Over wonen.</p>" in pages[session.get_absolute_url()].content.decode()
+    assert "Het was <strong>goed</strong>." in pages[public_urls[11]].content.decode()
+    assert '"description": "Over wonen."' in pages[exports[3]].content.decode()
+    assert "Het was &lt;strong&gt;goed&lt;/strong&gt;." in pages[exports[4]].content.decode()
+    assert "DESCRIPTION:Welkom in Deventer." in pages[exports[1]].content.decode()
+    assert "<p>Neem de <strong>trein</strong>.</p>" in mail.outbox[-1].alternatives[0][0]

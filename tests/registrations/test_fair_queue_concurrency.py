@@ -1,0 +1,58 @@
+"""Cancellations and new sign-ups at the same moment: the waiting list is served strictly in order.
+
+Each thread has its own database connection, as each request in a server would: row locks on
+PostgreSQL, IMMEDIATE transactions on SQLite (where the same test runs serialised by the write lock).
+"""
+
+import pytest
+
+from registrations import services
+from registrations.models import EmailLog, Place
+from tests.registrations.helpers import open_event, signup_session
+from tests.registrations.test_concurrency import run_at_once
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PLACES = 20
+WAITING = 30
+AT_ONCE = 20
+
+
+def register(event, session, name):
+    return services.register(
+        event=event,
+        person=services.PersonData(name=name, email=f"{name.lower().replace(' ', '.')}@gemeente.example"),
+        session_ids=[session.pk],
+    ).registration
+
+
+def test_twenty_cancellations_and_twenty_sign_ups_at_once_serve_the_waiting_list_in_order(settings):
+    # Forty transactions queue for one session's lock on a shared machine: allow them the time.
+    settings.REGISTRATION_LOCK_TIMEOUT = "60s"
+    event = open_event()
+    session = signup_session(event, capacity=PLACES)
+    confirmed = [register(event, session, f"Deelnemer {i}") for i in range(PLACES)]
+    waiting = [register(event, session, f"Wachtende {i}") for i in range(WAITING)]
+    assert Place.objects.waiting_list().filter(session=session).count() == WAITING
+
+    def cancel_or_sign_up(i):
+        if i % 2:
+            services.cancel(registration=confirmed[i // 2])
+        else:
+            register(event, session, f"Nieuw {i // 2}")
+
+    errors = run_at_once(2 * AT_ONCE, cancel_or_sign_up)
+
+    places = Place.objects.filter(session=session)
+    now_confirmed = set(places.confirmed().values_list("registration__name", flat=True))
+    now_waiting = list(places.waiting_list().values_list("registration__name", flat=True))
+    promoted = set(
+        EmailLog.objects.filter(kind=EmailLog.Kind.PROMOTION).values_list("registration__name", flat=True)
+    )
+    assert errors == []
+    # Exactly full, with the first twenty in line in the places of the twenty who cancelled.
+    assert now_confirmed == {w.name for w in waiting[:AT_ONCE]}
+    assert promoted == now_confirmed
+    # The rest of the line keeps its order, and every newcomer queues behind it.
+    assert now_waiting[: WAITING - AT_ONCE] == [w.name for w in waiting[AT_ONCE:]]
+    assert sorted(now_waiting[WAITING - AT_ONCE :]) == sorted(f"Nieuw {i}" for i in range(AT_ONCE))
