@@ -42,8 +42,11 @@ run: demo
 	@echo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# One test process per core (pytest-xdist); each has its own test database. PYTEST_WORKERS=0 runs
+# them in this process, e.g. to use a debugger.
+PYTEST_WORKERS ?= auto
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .

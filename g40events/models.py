@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from g40events import clock
 from g40events.domains import candidate_domains, normalise_domain, validate_email_domain
+from g40events.oneline import validate_single_line
 from g40events.text import RenderedMarkdownField, RenderedMarkdownMixin
 
 
@@ -27,7 +28,7 @@ class Organisation(models.Model):
         NATIONAL = "national", _("Rijksoverheid")
         OTHER = "other", _("Bedrijf of overig")
 
-    name = models.CharField(_("naam"), max_length=200, unique=True)
+    name = models.CharField(_("naam"), max_length=200, unique=True, validators=[validate_single_line])
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     website = models.URLField(_("website"), blank=True)
 
@@ -190,7 +191,7 @@ class Event(RenderedMarkdownMixin, models.Model):
         ADMINISTRATORS = "bestuurlijk", _("Bestuurlijke netwerkdag")
         OTHER = "other", _("Overige bijeenkomst")
 
-    title = models.CharField(_("titel"), max_length=200)
+    title = models.CharField(_("titel"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(
         _("slug"),
         max_length=200,
@@ -212,10 +213,18 @@ class Event(RenderedMarkdownMixin, models.Model):
         help_text=_("Laat leeg zolang de gastgemeente nog niet bekend is."),
     )
     venue_name = models.CharField(
-        _("locatie"), max_length=200, blank=True, help_text=_("Bijvoorbeeld: Stadhuis Deventer.")
+        _("locatie"),
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("Bijvoorbeeld: Stadhuis Deventer."),
     )
     venue_address = models.CharField(
-        _("adres"), max_length=300, blank=True, help_text=_("Straat, huisnummer, postcode en plaats.")
+        _("adres"),
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("Straat, huisnummer, postcode en plaats."),
     )
     introduction = models.TextField(_("introductie"), blank=True, help_text=_("Markdown."))
     introduction_html = RenderedMarkdownField(_("introductie (HTML)"))

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from g40events import clock
 from g40events.links import absolute_url
+from g40events.oneline import single_line
 from registrations.calendars import personal_calendar
 from registrations.models import EmailLog, Place, Registration
 
@@ -39,6 +40,14 @@ SUBJECTS = {
     EmailLog.Kind.CHANGE: lambda: _("Je keuzes voor %(event)s zijn gewijzigd"),
     EmailLog.Kind.CANCELLATION: lambda: _("Je bent afgemeld voor %(event)s"),
 }
+
+
+def subject_line(kind: str, *, event, session=None) -> str:
+    """The subject of a mail of this kind, on one line whatever the stored titles hold (a line break
+    in a header would make every mail about the netwerkdag fail)."""
+    return single_line(SUBJECTS[kind]() % {"event": event.title, "session": session.title if session else ""})
+
+
 WITH_CALENDAR = {EmailLog.Kind.CONFIRMATION, EmailLog.Kind.PROMOTION, EmailLog.Kind.CHANGE}
 
 
@@ -249,10 +258,7 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
             "session": log.session,
             "manage_url": registration.manage_url,
         }
-        subject = SUBJECTS[log.kind]() % {
-            "event": event.title,
-            "session": log.session.title if log.session else "",
-        }
+        subject = subject_line(log.kind, event=event, session=log.session)
         context["subject"] = subject
         if log.kind == EmailLog.Kind.CONFIRM_ADDRESS:
             context.update(

@@ -13,6 +13,7 @@ from g40events import clock
 from g40events.domains import contains_web_address
 from g40events.links import absolute_url
 from g40events.models import Event, Organisation
+from g40events.oneline import validate_single_line
 from sessions.models import Session
 
 MANAGE_TOKEN_SALT = "registrations.manage"
@@ -69,7 +70,9 @@ class Registration(models.Model):
         Event, verbose_name=_("netwerkdag"), on_delete=models.PROTECT, related_name="registrations"
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
-    name = models.CharField(_("naam"), max_length=200, blank=True, validators=[validate_person_name])
+    name = models.CharField(
+        _("naam"), max_length=200, blank=True, validators=[validate_single_line, validate_person_name]
+    )
     email = models.EmailField(_("e-mailadres"), max_length=254, blank=True)
     email_normalised = models.CharField(
         _("e-mailadres (kleine letters)"), max_length=254, blank=True, editable=False
@@ -86,9 +89,10 @@ class Registration(models.Model):
         _("andere organisatie"),
         max_length=200,
         blank=True,
+        validators=[validate_single_line],
         help_text=_("Als de organisatie niet in de lijst staat."),
     )
-    job_title = models.CharField(_("functie"), max_length=200, blank=True)
+    job_title = models.CharField(_("functie"), max_length=200, blank=True, validators=[validate_single_line])
     dietary_needs = models.TextField(_("dieetwensen"), max_length=500, blank=True)
     accessibility_needs = models.TextField(_("toegankelijkheidswensen"), max_length=500, blank=True)
     consented_at = models.DateTimeField(_("akkoord met privacyverklaring op"), null=True, blank=True)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from g40events import clock
 from g40events.models import Event, Pillar, ThemeGroup
+from g40events.oneline import validate_single_line
 from g40events.text import RenderedMarkdownField, RenderedMarkdownMixin
 from g40events.validators import (
     MATERIAL_EXTENSIONS,
@@ -59,7 +60,7 @@ class Session(RenderedMarkdownMixin, models.Model):
     event = models.ForeignKey(
         Event, verbose_name=_("netwerkdag"), on_delete=models.CASCADE, related_name="sessions"
     )
-    title = models.CharField(_("titel"), max_length=200)
+    title = models.CharField(_("titel"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(_("slug"), max_length=200)
     description = models.TextField(_("beschrijving"), blank=True, help_text=_("Markdown."))
     description_html = RenderedMarkdownField(_("beschrijving (HTML)"))
@@ -70,6 +71,7 @@ class Session(RenderedMarkdownMixin, models.Model):
         _("zaal of verzamelpunt"),
         max_length=200,
         blank=True,
+        validators=[validate_single_line],
         help_text=_("Bijvoorbeeld: Raadzaal, of: hoofdingang stadhuis."),
     )
     pillars = models.ManyToManyField(

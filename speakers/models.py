@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from g40events.models import Organisation
+from g40events.oneline import validate_single_line
 from g40events.text import RenderedMarkdownField, RenderedMarkdownMixin
 from g40events.validators import PHOTO_EXTENSIONS, PHOTO_MAX_BYTES, FileExtensionValidator, FileSizeValidator
 
@@ -16,7 +17,7 @@ class SpeakerQuerySet(models.QuerySet):
 
 
 class Speaker(RenderedMarkdownMixin, models.Model):
-    name = models.CharField(_("naam"), max_length=200)
+    name = models.CharField(_("naam"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     sort_name = models.CharField(
         _("sorteernaam"),
