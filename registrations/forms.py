@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.renderers import Jinja2
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from g40events.models import Event, Organisation
 from registrations.models import Registration, validate_person_name
 from registrations.services import PersonData, TimeSlot, signup_sessions, time_slots
+
+# The sign-up form is never cached, and a netwerkdag of 60 sessions and 50 organisations has ~120
+# choices: Django's widget templates in Jinja2 (the same markup, from django/forms/jinja2/) render
+# them in half the time of the Django template language (bench/README.md).
+PUBLIC_FORM_RENDERER = Jinja2()
 
 TOO_LONG = _("Gebruik hoogstens %(limit_value)d tekens (het zijn er nu %(show_value)d).")
 
@@ -83,6 +89,8 @@ def _organisation_choices(organisations):
 
 
 class RegistrationForm(SessionChoicesMixin, forms.Form):
+    default_renderer = PUBLIC_FORM_RENDERER
+
     name = forms.CharField(
         label=_("Naam"),
         max_length=200,
@@ -229,6 +237,8 @@ class RegistrationForm(SessionChoicesMixin, forms.Form):
 
 
 class ChangeSessionsForm(SessionChoicesMixin, forms.Form):
+    default_renderer = PUBLIC_FORM_RENDERER
+
     def __init__(self, *args, registration: Registration, **kwargs):
         super().__init__(*args, **kwargs)
         own = {place.session_id: place.status for place in registration.places.all()}
@@ -239,6 +249,8 @@ class ChangeSessionsForm(SessionChoicesMixin, forms.Form):
 
 
 class CancelForm(forms.Form):
+    default_renderer = PUBLIC_FORM_RENDERER
+
     confirm = forms.BooleanField(
         label=_("Ja, ik meld me af voor deze netwerkdag."),
         error_messages={"required": _("Vink dit aan als je je echt wilt afmelden.")},
