@@ -63,10 +63,12 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "axes",
+    "import_export",
     "g40events",
     "speakers",
     "sessions.apps.SessionsConfig",
     "registrations",
+    "pagecache",
 ]
 
 MIDDLEWARE = [
@@ -83,8 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a locked-out admin login into the lockout page (see AXES_* below).
     "axes.middleware.AxesMiddleware",
-    # Last, so that a cached page still passes through the middleware above (g40events/caching.py).
-    "g40events.caching.PublicPageCacheMiddleware",
+    # Last, so that a cached page still passes through the middleware above (pagecache/middleware.py).
+    "pagecache.middleware.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "g40events.urls"
@@ -142,9 +144,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://g40events")}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # The same backend, reusing its Redis client: see g40events.caching.RedisCache.
-    CACHES["default"]["BACKEND"] = "g40events.caching.RedisCache"
+# With the local-memory cache (one per process) the page cache keeps its content version in this
+# file, which every process on the machine reads; empty: a file in the temporary folder named
+# after the database (pagecache/versions.py).
+PAGE_CACHE_VERSION_FILE = env.str("PAGE_CACHE_VERSION_FILE", default="")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -183,6 +186,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded materials (presentations) may be large slide decks.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# A programme from a spreadsheet (sessions/spreadsheets.py): an exported cell never starts a formula.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True

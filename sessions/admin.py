@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from g40events import admin as events_admin
 from g40events.widgets import TIME_FIELD
 from sessions.models import Material, Session, SessionSpeaker
+from sessions.spreadsheets import ProgrammeSpreadsheetAdmin
 
 
 class AdminColumn:
@@ -86,7 +87,7 @@ class MaterialInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ProgrammeSpreadsheetAdmin, admin.ModelAdmin):
     formfield_overrides = TIME_FIELD
     list_display = [
         "title",
