@@ -75,4 +75,4 @@ def test_speaker_page_makes_a_fixed_number_of_queries(client, django_assert_num_
         response = client.get(url)
 
     assert response.status_code == 200
-    assert response.content.decode().count('/sessies/sessie-') == size + 2
+    assert response.content.decode().count("/sessies/sessie-") == size + 2
