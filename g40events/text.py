@@ -13,7 +13,6 @@ import re
 import markdown
 import nh3
 from django.db import models
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
@@ -127,5 +126,5 @@ def _link_as_text(match: re.Match) -> str:
 
 def summary(rendered: str, length: int = 300) -> str:
     """The first sentences of rendered Markdown as plain text, for meta tags."""
-    text = html.unescape(strip_tags(rendered))
+    text = html.unescape(_TAG.sub("", str(rendered)))
     return Truncator(" ".join(text.split())).chars(length)
