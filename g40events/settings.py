@@ -148,6 +148,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://g40events")}
 # file, which every process on the machine reads; empty: a file in the temporary folder named
 # after the database (pagecache/versions.py).
 PAGE_CACHE_VERSION_FILE = env.str("PAGE_CACHE_VERSION_FILE", default="")
+# The places left that the programme shows are at most this old: a sign-up does not empty the page
+# cache, and a page with places is kept this long (registrations/programme.py).
+PROGRAMME_PLACES_SECONDS = env.int("PROGRAMME_PLACES_SECONDS", default=60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

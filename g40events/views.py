@@ -6,7 +6,7 @@ Drafts are 404 for the public; staff with the change permission preview them wit
 
 from django.db.models import Count, F, Q
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
 from g40events import clock
@@ -14,6 +14,7 @@ from g40events.links import absolute_url, webcal_url
 from g40events.models import Event, Pillar, Recap, Status, ThemeGroup
 from g40events.text import summary
 from pagecache.views import query_params
+from registrations.programme import add_places, places_lifetime
 from sessions.models import Session
 from sessions.programme import ProgrammeFilter, group_in_time_slots, programme_cards, sessions_by_edition
 
@@ -116,6 +117,7 @@ class EventDetailView(PreviewMixin, DetailView):
     def get_context_data(self, **kwargs):
         event = self.object
         sessions = programme_cards(event)
+        places_as_of = add_places(sessions, event)
         programme_filter = ProgrammeFilter(sessions, self.request.GET)
         selected = programme_filter.selected_sessions
         description = summary(event.introduction_html) or event.title
@@ -130,6 +132,7 @@ class EventDetailView(PreviewMixin, DetailView):
             canonical_url=absolute_url(event.get_absolute_url()),
             json_ld=event_json_ld(event, description),
             schedule_url=reverse("events:schedule", kwargs={"slug": event.slug}),
+            places_as_of=places_as_of,
             **kwargs,
         )
 
@@ -139,6 +142,10 @@ class EventDetailView(PreviewMixin, DetailView):
             # A filter on a pillar or theme group that is not there: the page is not kept, so
             # made-up values cannot fill the page cache.
             add_never_cache_headers(response)
+        elif context["places_as_of"]:
+            # Places change with every sign-up, which leaves the page cache alone: a page that
+            # shows them is kept a minute at most (and says from when its figures are).
+            patch_cache_control(response, s_maxage=places_lifetime())
         return response
 
 

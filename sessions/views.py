@@ -1,8 +1,10 @@
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView
 
 from g40events.links import absolute_url
 from g40events.text import summary
 from g40events.views import PreviewMixin
+from registrations.programme import add_places, places_lifetime
 from sessions.models import Session
 from sessions.programme import session_cards
 
@@ -26,8 +28,16 @@ class SessionDetailView(PreviewMixin, DetailView):
         return super().get_context_data(
             event=session.event,
             card=card,
+            places_as_of=add_places([card], session.event),
             preview=not session.event.is_published,
             meta_description=summary(session.description_html) or session.title,
             canonical_url=absolute_url(session.get_absolute_url()),
             **kwargs,
         )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["places_as_of"]:
+            # As the netwerkdag page: places change without a save of content.
+            patch_cache_control(response, s_maxage=places_lifetime())
+        return response
