@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 
 # page: (path below the netwerkdag's, exact queries)
 PAGES = {
-    # the netwerkdag; the programme (sessions, speakers, pillars, theme groups, materials); recaps
-    "netwerkdag": ("", 7),
+    # the netwerkdag; the programme (sessions, speakers, pillars, theme groups, materials); the
+    # places left in its sessions; recaps
+    "netwerkdag": ("", 8),
     # the session with its netwerkdag; its card (itself, speakers, pillars, theme groups, materials)
     "session": ("sessies/sessie-1/", 6),
     # the netwerkdag, its sessions, their speakers, their pillars and their materials
