@@ -21,8 +21,9 @@ PAGES = {
     # the netwerkdag; the programme (sessions, speakers, pillars, theme groups, materials); the
     # places left in its sessions; recaps
     "netwerkdag": ("", 8),
-    # the session with its netwerkdag; its card (itself, speakers, pillars, theme groups, materials)
-    "session": ("sessies/sessie-1/", 6),
+    # the session with its netwerkdag; its card (itself, speakers, pillars, theme groups,
+    # materials); its places left
+    "session": ("sessies/sessie-1/", 7),
     # the netwerkdag, its sessions, their speakers, their pillars and their materials
     "frab_json": ("programma.json", 5),
     # the netwerkdag; the organisations; the sessions that take sign-ups, with their places taken
