@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_public as site  # noqa: E402 - the scratch site, gunicorn and the load of bench_public.py
 
 HOST = site.HOST
+REDIS_URL = "redis://127.0.0.1:6379/13"  # not bench_public.py's database: both may run at once
 
 
 def open_sign_up() -> tuple[str, str]:
@@ -186,6 +187,8 @@ def main() -> int:
             "EMAIL_URL": "dummymail://",
             "GUNICORN_CMD_ARGS": f"--threads {args.threads}",
         }
+        if args.cache == "redis":
+            env["CACHE_URL"] = REDIS_URL
         print("Preparing the scratch site (migrate, collectstatic, 60 sessions)…", flush=True)
         site.prepare_site(env)
         programme, form = open_sign_up()

@@ -207,7 +207,7 @@ def test_schedule_json_makes_five_queries_whatever_the_programme(client, django_
     for session in sessions:
         make_material(session=session)
 
-    # The netwerkdag, its sessions, their speakers, their pillars and their materials.
+    # The netwerkdag, its sessions, their speakers (with organisations), pillars and materials.
     with django_assert_num_queries(5):
         response = client.get(f"/netwerkdagen/{event.slug}/programma.json")
     talks = [
