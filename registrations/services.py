@@ -525,6 +525,35 @@ def change_sessions(*, registration: Registration, session_ids: Sequence[int]) -
     return registration
 
 
+def can_correct_details(registration: Registration) -> bool:
+    return can_cancel(registration)
+
+
+def correct_details(*, registration: Registration, person: PersonData) -> Registration:
+    """A registrant corrects their name, organisation, job title and needs (not the address, which
+    is who they are) until the netwerkdag begins. Places and waiting lists stay as they are.
+    Raises InvalidName or RegistrationClosed. Side effects: none (no mail).
+    """
+    try:
+        validate_person_name(person.name)
+    except ValidationError as error:
+        raise InvalidName(error.messages[0]) from error
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("event")
+            .get(pk=registration.pk)
+        )
+        if not can_correct_details(registration):
+            raise RegistrationClosed(_("Je gegevens wijzigen kan niet meer."))
+        fields = _person_fields(registration.event, person)
+        del fields["email"], fields["language"]
+        for name, value in fields.items():
+            setattr(registration, name, value)
+        registration.save(update_fields=[*fields, "updated_at"])
+    return registration
+
+
 def cancel(*, registration: Registration, notify: bool = True) -> Registration:
     """Cancel a registration: its places are freed and go to the first on each waiting list.
 
