@@ -1,6 +1,11 @@
+from pathlib import Path
+
+import django.forms
 from django import forms
+from django.conf import settings
 from django.forms.renderers import Jinja2
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -9,10 +14,35 @@ from g40events.oneline import validate_single_line
 from registrations.models import Registration, validate_person_name
 from registrations.services import PersonData, TimeSlot, signup_sessions, time_slots
 
-# The sign-up form is never cached, and a netwerkdag of 60 sessions and 50 organisations has ~120
-# choices: Django's widget templates in Jinja2 (the same markup, from django/forms/jinja2/) render
-# them in half the time of the Django template language (bench/README.md).
-PUBLIC_FORM_RENDERER = Jinja2()
+
+class PublicFormRenderer(Jinja2):
+    """Django's widget templates in Jinja2 (the same markup as its Django templates), and ours.
+
+    The sign-up form is never cached, and a netwerkdag of 60 sessions and 50 organisations has
+    ~120 choices: Jinja2 renders Django's widgets in half the time of the Django template
+    language, and `includes/widgets/select.html` writes a select's options inline (bench/README.md).
+    """
+
+    @cached_property
+    def engine(self):
+        return self.backend(
+            {
+                "APP_DIRS": False,
+                "DIRS": [
+                    settings.BASE_DIR / "templates" / "jinja2",
+                    Path(django.forms.__file__).parent / "jinja2",
+                ],
+                "NAME": "publicforms",
+                "OPTIONS": {},
+            }
+        )
+
+
+class Select(forms.Select):
+    template_name = "includes/widgets/select.html"
+
+
+PUBLIC_FORM_RENDERER = PublicFormRenderer()
 
 TOO_LONG = _("Gebruik hoogstens %(limit_value)d tekens (het zijn er nu %(show_value)d).")
 
@@ -60,7 +90,11 @@ class SessionChoicesMixin:
     """Adds one SlotField per time slot of the netwerkdag's sign-up sessions."""
 
     def add_slot_fields(self, event: Event, own_places: dict[int, str] | None = None):
-        self.slots = time_slots(signup_sessions(event))
+        # Only what the choices show: the sessions' long texts would be read and grouped for nothing.
+        sessions = signup_sessions(event).only(
+            "title", "kind", "start_time", "end_time", "location", "capacity"
+        )
+        self.slots = time_slots(sessions)
         for slot in self.slots:
             self.fields[slot.field_name] = SlotField(slot=slot, own_places=own_places)
 
@@ -106,6 +140,7 @@ class PersonDetailsForm(forms.Form):
         label=_("Organisatie"),
         required=False,
         error_messages={"invalid_choice": _("Kies een organisatie uit de lijst.")},
+        widget=Select,
     )
     organisation_other = forms.CharField(
         label=_("Andere organisatie"),
