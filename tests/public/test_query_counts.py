@@ -18,16 +18,17 @@ pytestmark = pytest.mark.django_db
 
 # page: (path below the netwerkdag's, exact queries)
 PAGES = {
-    # the netwerkdag; the programme (sessions, speakers, pillars, theme groups, materials); the
-    # places left in its sessions; recaps
-    "netwerkdag": ("", 8),
+    # the netwerkdag; the programme (sessions, speakers, pillars, theme groups, materials); whether
+    # the day is full and the places left in its sessions; recaps
+    "netwerkdag": ("", 9),
     # the session with its netwerkdag; its card (itself, speakers, pillars, theme groups,
-    # materials); its places left
-    "session": ("sessies/sessie-1/", 7),
+    # materials); whether the day is full and its places left
+    "session": ("sessies/sessie-1/", 8),
     # the netwerkdag, its sessions, their speakers, their pillars and their materials
     "frab_json": ("programma.json", 5),
-    # the netwerkdag; the organisations; the sessions that take sign-ups, with their places taken
-    "signup": ("aanmelden/", 3),
+    # the netwerkdag; whether it is full; the organisations; the sessions that take sign-ups, with
+    # their places taken
+    "signup": ("aanmelden/", 4),
 }
 
 
@@ -36,6 +37,7 @@ def large_or_small_netwerkdag(size: int):
         slug="netwerkdag",
         date=datetime.date(2030, 5, 1),
         registration_opens_at=timezone.now() - datetime.timedelta(days=1),
+        capacity=250,  # pages that offer sign-up also count the day's registrations
     )
     sessions = add_sessions(event, size)
     for session in sessions:
