@@ -20,7 +20,7 @@ from django.views.generic import FormView, TemplateView
 
 from g40events.models import Event, RegistrationState
 from g40events.proxies import client_address
-from registrations import services
+from registrations import extensions, services
 from registrations.forms import CancelForm, ChangeSessionsForm, PersonDetailsForm, RegistrationForm
 from registrations.models import Registration
 
@@ -303,6 +303,8 @@ class ManageView(TemplateView):
             can_correct=services.can_correct_details(registration),
             again_url=self.again_url(registration),
         )
+        for extension in extensions.EXTENSIONS:
+            context.update(extension.personal_page_context(registration))
         if context["can_correct"]:
             context.setdefault(
                 "details_form",
