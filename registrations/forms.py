@@ -33,7 +33,8 @@ class SlotField(forms.ChoiceField):
                 label += " — " + str(_("je hebt hier een plaats"))
             elif own == "waiting":
                 label += " — " + str(_("je staat op de wachtlijst"))
-            elif session.capacity is not None and session.taken >= session.capacity:
+            elif session.capacity is not None and (session.taken >= session.capacity or session.waiting):
+                # People waiting get a free place before a newcomer does (see services._take_places).
                 label += " — " + str(_("vol — op de wachtlijst"))
             choices.append((str(session.pk), label))
         if slot.is_tour:
