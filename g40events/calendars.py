@@ -79,8 +79,7 @@ def session_vevent(session) -> icalendar.Event:
     """A VEVENT for a session: room and venue as location, speakers in the description.
 
     Reads session.event and session.speaker_roles (with their speaker and organisation): fetch
-    sessions with select_related("event") and
-    prefetch_related("speaker_roles__speaker__organisation") (SessionQuerySet.for_programme()
+    sessions with select_related("event") and with_speakers() (SessionQuerySet.for_programme()
     does both) to keep a calendar of many sessions at a fixed number of queries.
     """
     event = session.event

@@ -6,6 +6,7 @@ too (the demo's, written by `make run`); the real environment wins over it.
 """
 
 import datetime
+import email.utils
 import ipaddress
 import os
 from pathlib import Path
@@ -200,6 +201,10 @@ EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="G40 netwerkdagen <netwerkdag@g40steden.nl>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where visitors report an accessibility problem (the accessibility statement names it).
+ACCESSIBILITY_CONTACT_EMAIL = env.str(
+    "ACCESSIBILITY_CONTACT_EMAIL", default=email.utils.parseaddr(DEFAULT_FROM_EMAIL)[1]
+)
 # Seconds to wait for the mail server: a server that hangs must not hold up a sign-up for long.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 

@@ -45,6 +45,7 @@ event_patterns = [
     path("agenda.ics", exports.events_calendar, name="calendar"),
     path("sitemap.xml", query_params("p")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
+    path("toegankelijkheid/", views.AccessibilityView.as_view(), name="accessibility"),
     path("health/", exports.health, name="health"),
 ]
 

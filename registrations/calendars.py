@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from g40events import calendars
 from registrations.models import Place, Registration
+from sessions.models import speakers_prefetch
 
 
 def personal_calendar(registration: Registration, sessions=None) -> bytes:
@@ -25,7 +26,7 @@ def personal_calendar(registration: Registration, sessions=None) -> bytes:
         places = (
             registration.places.filter(status=Place.Status.CONFIRMED)
             .select_related("session__event__host_city")
-            .prefetch_related("session__speaker_roles__speaker__organisation")
+            .prefetch_related(speakers_prefetch("session__"))
             .order_by("session__start_time", "session__title")
         )
         sessions = [place.session for place in places]

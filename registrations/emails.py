@@ -29,6 +29,7 @@ from g40events.links import absolute_url
 from g40events.oneline import single_line
 from registrations.calendars import personal_calendar
 from registrations.models import EmailLog, Place, Registration
+from sessions.models import speakers_prefetch
 
 logger = logging.getLogger(__name__)
 
@@ -242,7 +243,7 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
     with translation.override(registration.language or "nl"):
         places = list(
             registration.places.select_related("session__event__host_city")
-            .prefetch_related("session__speaker_roles__speaker__organisation")
+            .prefetch_related(speakers_prefetch("session__"))
             .order_by("session__start_time", "session__title")
         )
         for place in places:

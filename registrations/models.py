@@ -266,6 +266,12 @@ def with_place_counts(sessions):
     )
 
 
+def place_counts(sessions) -> dict[int, tuple[int, int]]:
+    """Per session id: (confirmed places, places on the waiting list), as with_place_counts counts them."""
+    rows = with_place_counts(Session.objects.filter(pk__in=[s.pk for s in sessions])).order_by()
+    return {pk: (taken, waiting) for pk, taken, waiting in rows.values_list("pk", "taken", "waiting")}
+
+
 class EmailLog(models.Model):
     """One e-mail to a registrant: written in the same transaction as the change it reports.
 

@@ -36,6 +36,7 @@ from registrations.models import (
     Place,
     Registration,
     normalise_email,
+    place_counts,
     validate_person_name,
     with_place_counts,
 )
@@ -213,31 +214,6 @@ def _lock_sessions(session_ids: Iterable[int]) -> dict[int, Session]:
     return {session.pk: session for session in sessions}
 
 
-def _confirmed_counts(sessions: Iterable[Session]) -> dict[int, int]:
-    rows = (
-        Place.objects.confirmed()
-        .filter(session__in=[s.pk for s in sessions])
-        .values("session")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
-    return {row["session"]: row["count"] for row in rows}
-
-
-def _place_counts(sessions: Iterable[Session]) -> dict[int, tuple[int, int]]:
-    """Per session id: (confirmed places, places on the waiting list)."""
-    rows = (
-        Place.objects.filter(session__in=[s.pk for s in sessions])
-        .values("session")
-        .annotate(
-            confirmed=Count("id", filter=Q(status=Place.Status.CONFIRMED)),
-            waiting=Count("id", filter=Q(status=Place.Status.WAITING)),
-        )
-        .order_by()
-    )
-    return {row["session"]: (row["confirmed"], row["waiting"]) for row in rows}
-
-
 def _has_free_place(session: Session, confirmed: int) -> bool:
     return session.capacity is None or confirmed < session.capacity
 
@@ -264,7 +240,7 @@ def _take_places(registration: Registration, sessions: Sequence[Session]) -> lis
     lock contention or by a place freed outside these services, first gives those places to its
     waiting list: a newcomer never goes before the first in line.
     """
-    counts = _place_counts(sessions)
+    counts = place_counts(sessions)
     now = clock.now()
     places = []
     for session in sessions:
@@ -289,7 +265,8 @@ def _fill(session: Session) -> list[Place]:
     """Promote waiting people in order of arrival while the (locked) session has free places."""
     waiting = Place.objects.waiting_list().filter(session=session).select_related("registration")
     if session.capacity is not None:
-        free = session.capacity - _confirmed_counts([session]).get(session.pk, 0)
+        confirmed, _waiting = place_counts([session])[session.pk]
+        free = session.capacity - confirmed
         if free <= 0:
             return []
         waiting = waiting[:free]

@@ -2,8 +2,8 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView
 
 from g40events.links import absolute_url
+from g40events.preview import PreviewMixin
 from g40events.text import summary
-from g40events.views import PreviewMixin
 from registrations.programme import add_places, places_lifetime
 from sessions.models import Session
 from sessions.programme import session_cards
@@ -14,13 +14,10 @@ class SessionDetailView(PreviewMixin, DetailView):
 
     template_name = "programme/session_detail.html"
     context_object_name = "session"
-    preview_permission = "programme.change_session"
+    queryset = Session.objects.select_related("event__host_city")
 
     def get_queryset(self):
-        sessions = Session.objects.select_related("event__host_city").filter(
-            event__slug=self.kwargs["event_slug"]
-        )
-        return sessions if self.can_preview() else sessions.published()
+        return super().get_queryset().filter(event__slug=self.kwargs["event_slug"])
 
     def get_context_data(self, **kwargs):
         session = self.object
@@ -29,7 +26,6 @@ class SessionDetailView(PreviewMixin, DetailView):
             event=session.event,
             card=card,
             places_as_of=add_places([card], session.event),
-            preview=not session.event.is_published,
             meta_description=summary(session.description_html) or session.title,
             canonical_url=absolute_url(session.get_absolute_url()),
             **kwargs,
