@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "speakers",
     "sessions.apps.SessionsConfig",
     "registrations",
+    "checkin",
     "pagecache",
 ]
 

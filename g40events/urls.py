@@ -54,6 +54,7 @@ urlpatterns = [
     path("netwerkdagen/<slug:event_slug>/sessies/", include("sessions.urls")),
     path("sprekers/", include("speakers.urls")),
     path("", include("registrations.urls")),
+    path("", include("checkin.urls")),
     path("beheer/", admin.site.urls),
     # The language switch sits on every public page. Without a CSRF token those pages can be
     # cached and shared between visitors; forging it could only switch someone's language.

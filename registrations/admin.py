@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from registrations import emails, exports, privacy, services
+from registrations import emails, exports, participation, privacy, services
 from registrations.models import EmailLog, Place, Registration, with_place_counts
 from sessions import admin as programme_admin
 from sessions.models import Session
@@ -217,8 +217,34 @@ class RegistrationAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.participants_view),
                 name="registrations_session_participants",
             ),
+            path(
+                "deelname/",
+                self.admin_site.admin_view(self.participation_view),
+                name="registrations_participation",
+            ),
             *super().get_urls(),
         ]
+
+    def participation_view(self, request):
+        """Participation per organisation and netwerkdag, over the years (and its CSV export)."""
+        if not self.has_view_permission(request):
+            return HttpResponse(status=403)
+        years = participation.years()
+        year = request.GET.get("jaar", "")
+        year = int(year) if year.isdigit() and int(year) in years else None
+        report = participation.participation(year=year)
+        if request.GET.get("formaat") == "csv":
+            return exports.participation_csv(report)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Deelname per organisatie"),
+            "opts": self.model._meta,
+            "report": report,
+            "years": years,
+            "year": year,
+            "chart": participation.bar_chart(report.g40_rows),
+        }
+        return TemplateResponse(request, "registrations/admin/participation.html", context)
 
     def participants_view(self, request, session_id):
         """The printable list of participants and the waiting list of one session."""

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from g40events import clock
 from g40events.links import absolute_url
 from g40events.oneline import single_line
+from registrations import extensions
 from registrations.calendars import personal_calendar
 from registrations.models import EmailLog, Place, Registration
 from sessions.models import speakers_prefetch
@@ -269,6 +270,8 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
                     registration.requested_sessions.order_by("start_time", "end_time", "title")
                 ),
             )
+        for extension in extensions.EXTENSIONS:
+            context.update(extension.email_context(registration, log.kind))
         text = render_to_string(f"registrations/emails/{log.kind}.txt", context)
         html = render_to_string(f"registrations/emails/{log.kind}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[registration.email])
@@ -276,4 +279,7 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
     if log.kind in WITH_CALENDAR and registration.is_active:
         calendar = personal_calendar(registration, [p.session for p in places if p.is_confirmed])
         message.attach("netwerkdag.ics", calendar, "text/calendar")
+    for extension in extensions.EXTENSIONS:
+        for part in extension.email_attachments(registration, log.kind):
+            message.attach(part)
     return message

@@ -6,6 +6,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -215,6 +216,28 @@ class PlaceQuerySet(models.QuerySet):
         A place is created when it is chosen, under the session's lock, so its id is its arrival.
         """
         return self.waiting().order_by("id")
+
+    def with_waiting_position(self):
+        """Places annotated with `waiting_position`: the number on the session's waiting list (1 gets
+        the next free place), None for a confirmed place. One query, however many places."""
+        ahead = (
+            Place.objects.waiting()
+            .filter(session=models.OuterRef("session"), pk__lt=models.OuterRef("pk"))
+            .order_by()
+            .values("session")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            waiting_position=models.Case(
+                models.When(
+                    status=Place.Status.WAITING,
+                    then=Coalesce(models.Subquery(ahead, output_field=models.IntegerField()), 0) + 1,
+                ),
+                default=None,
+                output_field=models.IntegerField(),
+            )
+        )
 
 
 class Place(models.Model):

@@ -296,7 +296,12 @@ SIGN_UP_MAILS = [
 
 
 def register(
-    *, event: Event, person: PersonData, session_ids: Sequence[int], submission_key: str = ""
+    *,
+    event: Event,
+    person: PersonData,
+    session_ids: Sequence[int],
+    submission_key: str = "",
+    at_desk: bool = False,
 ) -> SignUp:
     """Register a person for a netwerkdag and the chosen sessions.
 
@@ -310,6 +315,8 @@ def register(
     registered gets its manage link by mail; one still waiting takes the new details and gets its
     link again; such repeat mails go at most once per REGISTRATION_REPEAT_MAIL_MINUTES per address.
     The same form sent twice does nothing the second time.
+    At the desk on the day (at_desk, checkin.services.register_walk_in) staff saw the person: the
+    address needs no confirmation link and sign-up need not be open; the day's maximum still holds.
     Raises InvalidName, RegistrationClosed, EventFull, InvalidChoice or TryAgainLater.
     Side effects: one mail (confirmation, confirm-address link or manage link), after the commit.
     """
@@ -318,13 +325,13 @@ def register(
     except ValidationError as error:
         raise InvalidName(error.messages[0]) from error
     email_normalised = normalise_email(person.email)
-    listed = is_listed_address(email_normalised)
+    listed = at_desk or is_listed_address(email_normalised)
     try:
         with locking_transaction():
             if event.capacity is not None:
                 # The day's own limit: one sign-up at a time counts the registrations.
                 event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
-            if event.registration_state() != RegistrationState.OPEN:
+            if event.registration_state() != RegistrationState.OPEN and not at_desk:
                 raise RegistrationClosed
             # Locks in the order event, registration, sessions: the order confirm_address and
             # change_sessions take them in, so that none of them waits on another in a circle.
@@ -522,6 +529,35 @@ def change_sessions(*, registration: Registration, session_ids: Sequence[int]) -
         for place in dropped:
             _fill(sessions[place.session_id])
         emails.queue(registration, EmailLog.Kind.CHANGE)
+    return registration
+
+
+def can_correct_details(registration: Registration) -> bool:
+    return can_cancel(registration)
+
+
+def correct_details(*, registration: Registration, person: PersonData) -> Registration:
+    """A registrant corrects their name, organisation, job title and needs (not the address, which
+    is who they are) until the netwerkdag begins. Places and waiting lists stay as they are.
+    Raises InvalidName or RegistrationClosed. Side effects: none (no mail).
+    """
+    try:
+        validate_person_name(person.name)
+    except ValidationError as error:
+        raise InvalidName(error.messages[0]) from error
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("event")
+            .get(pk=registration.pk)
+        )
+        if not can_correct_details(registration):
+            raise RegistrationClosed(_("Je gegevens wijzigen kan niet meer."))
+        fields = _person_fields(registration.event, person)
+        del fields["email"], fields["language"]
+        for name, value in fields.items():
+            setattr(registration, name, value)
+        registration.save(update_fields=[*fields, "updated_at"])
     return registration
 
 
