@@ -33,11 +33,7 @@ def _local_now() -> datetime.datetime:
 def now_and_next(event, moment: datetime.datetime | None = None) -> NowAndNext:
     """The sessions running at the moment and those of the next starting time."""
     moment = timezone.localtime(moment or clock.now(), clock.TZ)
-    sessions = list(
-        Session.objects.filter(event=event)
-        .order_by("start_time", "end_time", "title")
-        .prefetch_related("pillars")
-    )
+    sessions = list(Session.objects.filter(event=event).order_by("start_time", "end_time", "title"))
     if moment.date() < event.date:
         return NowAndNext(moment, "before", [], _starting_first(sessions))
     if moment.date() > event.date:

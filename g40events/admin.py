@@ -129,6 +129,7 @@ class EventAdmin(admin.ModelAdmin):
                     "capacity",
                     ("ask_dietary_needs", "ask_accessibility_needs"),
                     "confirmation_text",
+                    "reminder_days_before",
                 ],
                 "classes": ["collapse"],
             },

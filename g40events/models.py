@@ -288,6 +288,15 @@ class Event(RenderedMarkdownMixin, models.Model):
         blank=True,
         help_text=_("Praktische informatie die in de bevestigingsmail staat, zoals route en parkeren."),
     )
+    reminder_days_before = models.PositiveSmallIntegerField(
+        _("herinnering, dagen vooraf"),
+        default=3,
+        help_text=_(
+            "Zoveel dagen voor de netwerkdag krijgt elke deelnemer een herinnering met de eigen sessies, "
+            "de agenda en een link om zich af te melden, zodat de plaats naar de wachtlijst gaat. "
+            "0: geen herinnering."
+        ),
+    )
     confirmation_text_html = RenderedMarkdownField(_("tekst in de bevestiging (HTML)"))
 
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)

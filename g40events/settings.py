@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "import_export",
     "g40events",
     "speakers",
@@ -225,12 +227,15 @@ REGISTRATION_CONFIRM_HOURS = env.int("REGISTRATION_CONFIRM_HOURS", default=48)
 REGISTRATION_REPEAT_MAIL_MINUTES = env.int("REGISTRATION_REPEAT_MAIL_MINUTES", default=60)
 # Registrations are anonymised this many days after their netwerkdag (manage.py anonymise_registrations).
 REGISTRATION_ANONYMISE_AFTER_DAYS = env.int("REGISTRATION_ANONYMISE_AFTER_DAYS", default=90)
-# Send registration e-mails from a thread of their own after the commit, so that a sign-up never
-# waits for the mail server; run `manage.py send_pending_emails` from cron for what a stopping
-# process left behind. Off: send inside the request, after the commit.
-REGISTRATION_EMAIL_IN_BACKGROUND = env.bool("REGISTRATION_EMAIL_IN_BACKGROUND", default=True)
-# In the background, sign-ups go first: a message waits while its process is busy, this long at most.
-REGISTRATION_EMAIL_MAX_DELAY = env.int("REGISTRATION_EMAIL_MAX_DELAY", default=30)
+# A message that fails for a temporary reason (mail server away, 4xx) is tried this many times in
+# all, 5, 10, 20 ... minutes apart (at most 6 hours): the default covers about a day and a half.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=12)
+
+# Background work (every e-mail, reminders) runs as tasks (django-tasks, the backport of Django 6's
+# django.tasks) stored in the database and run by `manage.py db_worker`. TASKS_BACKEND=
+# django_tasks.backends.immediate.ImmediateBackend runs each task at once in the process that
+# enqueues it (the tests do; no worker needed).
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 LOGIN_URL = "admin:login"
 

@@ -104,6 +104,7 @@ class Registration(models.Model):
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
     cancelled_at = models.DateTimeField(_("afgemeld op"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("herinnering verstuurd op"), null=True, blank=True, editable=False)
     requested_sessions = models.ManyToManyField(
         Session,
         verbose_name=_("gekozen sessies (nog zonder plaats)"),
@@ -152,6 +153,11 @@ class Registration(models.Model):
     @property
     def manage_url(self) -> str:
         return absolute_url(self.get_absolute_url())
+
+    @property
+    def cancel_url(self) -> str:
+        """The one-click "Ik kan toch niet" link: the personal token, to a page that asks once more."""
+        return absolute_url(reverse("registrations:cancel", kwargs={"token": self.manage_token}))
 
     @property
     def is_active(self) -> bool:
@@ -308,11 +314,20 @@ class EmailLog(models.Model):
         PROMOTION = "promotion", _("Van de wachtlijst geplaatst")
         CHANGE = "change", _("Wijziging bevestigd")
         CANCELLATION = "cancellation", _("Afmelding bevestigd")
+        REMINDER = "reminder", _("Herinnering")
+        SESSION_CHANGED = "session_changed", _("Sessie gewijzigd (agenda-update)")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Nog te verzenden")
+        SENDING = "sending", _("Wordt verzonden")
         SENT = "sent", _("Verzonden")
-        FAILED = "failed", _("Mislukt")
+        FAILED = "failed", _("Mislukt, wordt opnieuw geprobeerd")
+        GIVEN_UP = "given_up", _("Opgegeven")
+
+    class GiveUpReason(models.TextChoices):
+        REFUSED = "refused", _("Geweigerd door de mailserver")
+        NO_RECIPIENT = "no_recipient", _("Geen adres meer (geanonimiseerd of gewist)")
+        TOO_MANY_ATTEMPTS = "too_many_attempts", _("Te vaak mislukt")
 
     registration = models.ForeignKey(
         Registration,
@@ -334,15 +349,27 @@ class EmailLog(models.Model):
     subject = models.CharField(_("onderwerp"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(_("foutmelding"), blank=True)
+    give_up_reason = models.CharField(
+        _("reden opgegeven"), max_length=30, choices=GiveUpReason.choices, blank=True
+    )
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
     created_at = models.DateTimeField(_("aangemaakt op"), default=clock.now, editable=False)
+    next_attempt_at = models.DateTimeField(
+        _("volgende poging"),
+        null=True,
+        blank=True,
+        help_text=_("Wanneer een bericht dat nog niet verzonden is, (opnieuw) wordt geprobeerd."),
+    )
     sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("e-mail")
         verbose_name_plural = _("e-mails")
-        indexes = [models.Index(fields=["status"], name="emaillog_status")]
+        indexes = [
+            models.Index(fields=["status"], name="emaillog_status"),
+            models.Index(fields=["status", "next_attempt_at"], name="emaillog_due"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.recipient}"

@@ -624,6 +624,62 @@ def remove_place(*, place: Place) -> list[Place]:
         return _fill(session)
 
 
+def queue_reminders(*, today: datetime.date | None = None) -> int:
+    """Queue the reminder of every netwerkdag whose reminder day has come (Event.reminder_days_before
+    days before it; 0: none), once per registration. Returns the number queued.
+
+    It goes to each confirmed registration (not cancelled, not anonymised, not waiting for its
+    address to be confirmed) that signed up before the reminder day and has had none
+    (Registration.reminded_at, set in the same transaction as the message is recorded). A run on a
+    later day before the netwerkdag catches up on what an earlier run missed; from the day itself on
+    nothing goes. Safe to run as often as you like, and by two processes at once.
+    Side effects: reminder e-mails (with the person's sessions, .ics and "Ik kan toch niet" link).
+    """
+    today = today or clock.today()
+    count = 0
+    for event in Event.objects.filter(date__gt=today, reminder_days_before__gt=0):
+        reminder_day = event.date - datetime.timedelta(days=event.reminder_days_before)
+        if reminder_day > today:
+            continue
+        due = (
+            event.registrations.active()
+            .filter(anonymised_at__isnull=True, reminded_at__isnull=True)
+            .filter(created_at__lt=clock.local_datetime(reminder_day, datetime.time(0)))
+            .exclude(email="")
+            .order_by("pk")
+        )
+        while batch := list(due.values_list("pk", flat=True)[:100]):
+            with transaction.atomic():
+                now = clock.now()
+                mine = list(due.filter(pk__in=batch).select_for_update(skip_locked=True))
+                Registration.objects.filter(pk__in=[r.pk for r in mine]).update(reminded_at=now)
+                logs = [emails.record_email(registration, EmailLog.Kind.REMINDER) for registration in mine]
+                emails.send_on_commit([log.pk for log in logs])
+            count += len(mine)
+            if not mine:
+                break
+    return count
+
+
+def notify_session_changed(*, session: Session) -> int:
+    """Tell everyone with a confirmed place in the session that its time or room changed, with an
+    update their calendar applies (same UID as their confirmation, higher SEQUENCE, METHOD:REQUEST).
+    Returns the number of messages. Side effects: those e-mails, after the commit.
+    """
+    with transaction.atomic():
+        registrations = Registration.objects.active().filter(
+            anonymised_at__isnull=True,
+            places__session=session,
+            places__status=Place.Status.CONFIRMED,
+        )
+        logs = [
+            emails.record_email(registration, EmailLog.Kind.SESSION_CHANGED, session=session)
+            for registration in registrations.exclude(email="").order_by("pk")
+        ]
+        emails.send_on_commit([log.pk for log in logs])
+    return len(logs)
+
+
 def fill_from_waiting_list(*, session: Session) -> list[Place]:
     """Give the session's free places to its waiting list, first come first served.
 

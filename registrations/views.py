@@ -264,21 +264,26 @@ class ConfirmView(TemplateView):
         )
 
 
+def registration_from_token(token: str) -> Registration | None:
+    """The registration a personal link names: confirmed or cancelled, not anonymised."""
+    key = Registration.key_from_token(token)
+    if key is None:
+        return None
+    return (
+        Registration.objects.select_related("event__host_city", "organisation")
+        .filter(manage_key=key, anonymised_at__isnull=True)
+        .exclude(status=Registration.Status.UNCONFIRMED)
+        .first()
+    )
+
+
 class ManageView(TemplateView):
     """A registrant's own page behind the personal link: see, change the sessions, or cancel."""
 
     template_name = "registrations/manage.html"
 
     def dispatch(self, request, *args, **kwargs):
-        key = Registration.key_from_token(kwargs["token"])
-        self.registration = None
-        if key is not None:
-            self.registration = (
-                Registration.objects.select_related("event__host_city", "organisation")
-                .filter(manage_key=key, anonymised_at__isnull=True)
-                .exclude(status=Registration.Status.UNCONFIRMED)
-                .first()
-            )
+        self.registration = registration_from_token(kwargs["token"])
         if self.registration is None:
             response = TemplateResponse(request, "registrations/bad_link.html", status=404)
         else:
@@ -366,6 +371,57 @@ class ManageView(TemplateView):
         else:
             messages.warning(request, _("Dat kan op dit moment niet meer."))
         return redirect(request.path)
+
+
+class CancelView(TemplateView):
+    """The reminder's "Ik kan toch niet" link (the personal link's token): one screen that asks
+    once more, and a button that cancels, which gives the places to the first on each waiting list.
+
+    Opening the link changes nothing, so that a mail filter that opens every link cancels nothing.
+    """
+
+    template_name = "registrations/cancel.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.registration = registration_from_token(kwargs["token"])
+        if self.registration is None:
+            response = TemplateResponse(request, "registrations/bad_link.html", status=404)
+        elif not self.registration.is_active:
+            messages.info(request, _("Je bent al afgemeld. Hier vind je je aanmelding."))
+            response = redirect(self.registration.get_absolute_url())
+        elif not services.can_cancel(self.registration):
+            messages.warning(request, _("Afmelden via de website kan niet meer: de netwerkdag is begonnen."))
+            response = redirect(self.registration.get_absolute_url())
+        else:
+            response = super().dispatch(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    def get_context_data(self, **kwargs):
+        registration = self.registration
+        return super().get_context_data(
+            registration=registration,
+            event=registration.event,
+            places=registration.places.select_related("session").order_by(
+                "session__start_time", "session__title"
+            ),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.cancel(registration=self.registration)
+        except services.TryAgainLater as error:
+            response = self.render_to_response(self.get_context_data(problem=error.message), status=503)
+            response["Retry-After"] = "5"
+            return response
+        messages.success(
+            request,
+            _(
+                "Je bent afgemeld. Je plaatsen gaan naar wie op de wachtlijst stond; we hebben je een bevestiging gemaild."
+            ),
+        )
+        return redirect(self.registration.get_absolute_url())
 
 
 def privacy_contact() -> str:

@@ -7,7 +7,7 @@
   var region = document.getElementById("nu-en-straks");
   var button = document.querySelector(".now-pause");
   var status = document.querySelector(".now-status");
-  if (!region || !button || !window.fetch) return;
+  if (!region || !button || !window.fetch || !window.DOMParser) return;
   var seconds = Math.max(60, parseInt(button.getAttribute("data-seconds"), 10) || 60);
   var paused = false;
   var timer = null;
@@ -18,13 +18,20 @@
   }
 
   function refresh() {
-    fetch(region.getAttribute("data-source"), { credentials: "same-origin" })
+    fetch(region.getAttribute("data-source"), { credentials: "same-origin", cache: "no-cache" })
       .then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return response.text();
       })
       .then(function (html) {
-        if (!paused && html.trim() !== region.innerHTML.trim()) region.innerHTML = html;
+        if (paused) return;
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var clock = document.querySelector("[data-now-clock]");
+        var freshClock = doc.querySelector("[data-now-clock]");
+        var fresh = doc.getElementById("nu-en-straks");
+        if (clock && freshClock) clock.textContent = freshClock.textContent;
+        // Only a change of what runs is written into the live region, and so announced.
+        if (fresh && fresh.innerHTML.trim() !== region.innerHTML.trim()) region.innerHTML = fresh.innerHTML;
       })
       .catch(function () { /* try again at the next turn */ })
       .then(schedule);

@@ -149,3 +149,45 @@ def test_now_page_is_axe_clean_and_can_be_paused(live_server, ede, browser, widt
         assert_axe_clean(page)
     finally:
         context.close()
+
+
+def test_now_page_updates_once_a_minute_and_not_while_paused(live_server, ede, browser):
+    import datetime
+
+    import time_machine
+
+    from tests.factories import make_session
+
+    event, *_ = ede
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    page.clock.install()
+    try:
+        with time_machine.travel(
+            datetime.datetime(2030, 5, 1, 9, 5, tzinfo=datetime.UTC), tick=False
+        ):  # 11:05
+            page.goto(live_server.url + "/netwerkdagen/ede/nu/")
+            region = page.locator("#nu-en-straks")
+            assert "Koffie" not in region.inner_text()
+            make_session(
+                event=event, title="Koffie", start_time=datetime.time(11, 0), end_time=datetime.time(11, 30)
+            )
+
+            page.clock.run_for(30_000)
+            page.wait_for_timeout(300)
+            assert "Koffie" not in region.inner_text()  # not before a minute has passed
+            page.clock.run_for(31_000)
+            region.get_by_text("Koffie").wait_for()
+
+            page.get_by_role("button", name="Automatisch bijwerken pauzeren").click()
+            make_session(
+                event=event, title="Thee", start_time=datetime.time(11, 0), end_time=datetime.time(11, 30)
+            )
+            page.clock.run_for(180_000)
+            page.wait_for_timeout(300)
+            assert "Thee" not in region.inner_text()
+
+            page.get_by_role("button", name="Automatisch bijwerken hervatten").click()
+            region.get_by_text("Thee").wait_for()
+    finally:
+        context.close()

@@ -73,6 +73,16 @@ def test_last_part_has_nothing_after_it(client, day):
     )
 
 
+def test_page_makes_two_queries_whatever_the_size_of_the_programme(client, day, django_assert_num_queries):
+    for n in range(30):
+        make_session(
+            event=day, title=f"Extra {n}", start_time=datetime.time(14, 0), end_time=datetime.time(15, 0)
+        )
+    with time_machine.travel(amsterdam(14, 30), tick=False), django_assert_num_queries(2):
+        response = client.get("/netwerkdagen/ede/nu/")
+    assert text(response.content.decode()).count("14:00–15:00 Extra") == 30
+
+
 def test_full_page_is_polite_live_region_with_a_pause_control_and_no_fast_refresh(client, day):
     with time_machine.travel(amsterdam(10, 45), tick=False):
         response = client.get("/netwerkdagen/ede/nu/")
