@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from g40events.history import ContentHistoryAdmin
 from g40events.models import EmailDomain, Event, Organisation, Pillar, Recap, ThemeGroup
 from g40events.services import duplicate_event
 from g40events.widgets import TIME_FIELD
@@ -25,7 +26,7 @@ class EmailDomainInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ContentHistoryAdmin):
     list_display = ["name", "kind", "email_domains_column", "website"]
     list_filter = ["kind"]
     search_fields = ["name", "email_domains__domain"]
@@ -51,7 +52,7 @@ class ThemeGroupInline(admin.TabularInline):
 
 
 @admin.register(Pillar)
-class PillarAdmin(admin.ModelAdmin):
+class PillarAdmin(ContentHistoryAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -60,7 +61,7 @@ class PillarAdmin(admin.ModelAdmin):
 
 
 @admin.register(ThemeGroup)
-class ThemeGroupAdmin(admin.ModelAdmin):
+class ThemeGroupAdmin(ContentHistoryAdmin):
     list_display = ["name", "pillar", "coordinator", "is_active", "session_count"]
     list_filter = ["pillar", "is_active"]
     list_select_related = ["pillar"]
@@ -101,7 +102,7 @@ class DuplicateEventForm(forms.Form):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ContentHistoryAdmin):
     formfield_overrides = TIME_FIELD
     list_display = ["title", "date", "kind", "host_city", "status", "is_announced", "session_count"]
     list_filter = ["kind", "status", "is_announced", ("host_city", admin.RelatedOnlyFieldListFilter)]
@@ -183,7 +184,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Recap)
-class RecapAdmin(admin.ModelAdmin):
+class RecapAdmin(ContentHistoryAdmin):
     list_display = ["title", "event", "pillar", "status", "published_at"]
     list_filter = ["status", "pillar", "event"]
     list_select_related = ["event", "pillar"]

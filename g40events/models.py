@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from g40events import clock
 from g40events.domains import candidate_domains, normalise_domain, validate_email_domain
@@ -33,6 +34,7 @@ class Organisation(models.Model):
     website = models.URLField(_("website"), blank=True)
 
     objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("versie van een organisatie"))
 
     class Meta:
         ordering = ["name"]
@@ -98,6 +100,8 @@ class Pillar(RenderedMarkdownMixin, models.Model):
     )
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
+    history = HistoricalRecords(verbose_name=_("versie van een pijler"))
+
     markdown_fields = ("description",)
 
     class Meta:
@@ -145,6 +149,7 @@ class ThemeGroup(RenderedMarkdownMixin, models.Model):
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
     objects = ThemeGroupQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("versie van een themagroep"))
     markdown_fields = ("description",)
 
     class Meta:
@@ -264,6 +269,7 @@ class Event(RenderedMarkdownMixin, models.Model):
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
     objects = EventQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("versie van een netwerkdag"))
     markdown_fields = ("introduction", "confirmation_text")
 
     class Meta:
@@ -380,6 +386,7 @@ class Recap(RenderedMarkdownMixin, models.Model):
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
     objects = RecapQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("versie van een terugblik"))
     markdown_fields = ("body",)
 
     class Meta:

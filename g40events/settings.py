@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "import_export",
+    "simple_history",
     "g40events",
     "speakers",
     "sessions.apps.SessionsConfig",
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records who made each change of content in its history (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a locked-out admin login into the lockout page (see AXES_* below).

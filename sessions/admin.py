@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from g40events import admin as events_admin
+from g40events.history import ContentHistoryAdmin
 from g40events.widgets import TIME_FIELD
 from sessions.models import Material, Session, SessionSpeaker
 from sessions.spreadsheets import ProgrammeSpreadsheetAdmin
@@ -87,7 +88,7 @@ class MaterialInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(ProgrammeSpreadsheetAdmin, admin.ModelAdmin):
+class SessionAdmin(ProgrammeSpreadsheetAdmin, ContentHistoryAdmin):
     formfield_overrides = TIME_FIELD
     list_display = [
         "title",

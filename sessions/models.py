@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from g40events import clock
 from g40events.models import Event, Pillar, ThemeGroup
@@ -102,6 +103,7 @@ class Session(RenderedMarkdownMixin, models.Model):
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
     objects = SessionQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("versie van een sessie"), m2m_fields=[pillars, theme_groups])
     markdown_fields = ("description",)
 
     class Meta:
@@ -165,6 +167,8 @@ class SessionSpeaker(models.Model):
     )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
     position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    history = HistoricalRecords(verbose_name=_("versie van een spreker in een sessie"))
 
     class Meta:
         ordering = ["position", "id"]
@@ -231,6 +235,8 @@ class Material(models.Model):
         help_text=_("In plaats van een bestand: een link, bijvoorbeeld naar een video."),
     )
     position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    history = HistoricalRecords(verbose_name=_("versie van een materiaal"))
 
     class Meta:
         ordering = ["position", "id"]

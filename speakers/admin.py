@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from g40events.history import ContentHistoryAdmin
 from speakers.models import Speaker
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(ContentHistoryAdmin):
     list_display = ["name", "job_title", "organisation", "session_count"]
     list_filter = ["organisation__kind"]
     list_select_related = ["organisation"]
