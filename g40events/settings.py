@@ -169,6 +169,10 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Speakers' uploads wait here for approval: outside MEDIA_ROOT, never served by the web server.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media"))
+# How many days a speaker's personal upload link works.
+SPEAKER_UPLOAD_LINK_DAYS = env.int("SPEAKER_UPLOAD_LINK_DAYS", default=21)
 # Hashed, compressed static files after `collectstatic` in production; the tests and DEBUG
 # serve them straight from the source folders.
 STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)

@@ -15,6 +15,7 @@ from g40events.sitemaps import (
     ThemeGroupSitemap,
 )
 from sessions.sitemaps import SessionSitemap
+from sessions.urls import upload_patterns
 from speakers.sitemaps import SpeakerSitemap
 
 SITEMAPS = {
@@ -50,6 +51,7 @@ event_patterns = [
 urlpatterns = [
     path("", include((event_patterns, "events"))),
     path("netwerkdagen/<slug:event_slug>/sessies/", include("sessions.urls")),
+    path("", include((upload_patterns, "uploads"))),
     path("sprekers/", include("speakers.urls")),
     path("", include("registrations.urls")),
     path("beheer/", admin.site.urls),

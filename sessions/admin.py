@@ -183,3 +183,6 @@ class SessionInline(admin.TabularInline):
 
 # The event domain does not know the programme; the programme adds itself to the event's page.
 events_admin.EVENT_INLINES.append(SessionInline)
+
+# Speakers' uploads have an admin of their own (registered on import).
+from sessions import upload_admin  # noqa: E402, F401

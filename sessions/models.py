@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,7 +17,9 @@ from g40events.validators import (
     MATERIAL_MAX_BYTES,
     FileExtensionValidator,
     FileSizeValidator,
+    validate_pdf,
 )
+from sessions.storage import private_storage
 from speakers.models import Speaker
 
 
@@ -264,3 +267,71 @@ class Material(models.Model):
         if self.file:
             return self.file.name.rsplit(".", 1)[-1].lower()
         return ""
+
+
+class SpeakerUploadQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=SpeakerUpload.Status.PENDING)
+
+
+class SpeakerUpload(models.Model):
+    """A presentation a speaker sent through a personal upload link: public only after approval.
+
+    The file waits in private storage (PRIVATE_MEDIA_ROOT); approving it makes it a Material of the
+    session (sessions.uploads.approve_upload).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Wacht op goedkeuring")
+        APPROVED = "approved", _("Goedgekeurd")
+        REJECTED = "rejected", _("Afgewezen")
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("sessie"), on_delete=models.CASCADE, related_name="speaker_uploads"
+    )
+    speaker = models.ForeignKey(
+        Speaker, verbose_name=_("spreker"), on_delete=models.CASCADE, related_name="uploads"
+    )
+    title = models.CharField(
+        _("titel"), max_length=200, help_text=_("Bijvoorbeeld: Presentatie Wonen in de wijk.")
+    )
+    file = models.FileField(
+        _("PDF-bestand"),
+        storage=private_storage,
+        upload_to="speaker-uploads/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"]), FileSizeValidator(MATERIAL_MAX_BYTES), validate_pdf],
+        help_text=_("Een PDF van hoogstens 50 MB."),
+    )
+    url = models.URLField(
+        _("of een link"), blank=True, help_text=_("In plaats van een bestand, bijvoorbeeld naar een video.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    submitted_at = models.DateTimeField(_("ingestuurd"), default=timezone.now)
+    reviewed_at = models.DateTimeField(_("beoordeeld"), null=True, blank=True)
+    material = models.OneToOneField(
+        Material,
+        verbose_name=_("materiaal"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speaker_upload",
+    )
+
+    objects = SpeakerUploadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("upload van een spreker")
+        verbose_name_plural = _("uploads van sprekers")
+        constraints = [
+            models.CheckConstraint(
+                # Once approved or refused the private file is gone (an approved one lives on as material).
+                condition=~Q(status="pending") | (Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
+                name="speaker_upload_file_xor_url",
+                violation_error_message=_("Geef een PDF óf een link, niet allebei en niet geen van beide."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
