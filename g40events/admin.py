@@ -80,6 +80,8 @@ class ThemeGroupAdmin(ContentHistoryAdmin):
 # the programme adds its sessions (sessions/admin.py). EventAdmin.get_inlines() reads this list, so
 # that EventAdmin is registered once and g40events needs to know nothing of the apps below it.
 EVENT_INLINES: list[Callable] = []
+# Likewise the inlines on a recap's page: the programme adds the materials a recap links to.
+RECAP_INLINES: list[Callable] = []
 
 
 class RecapInline(admin.TabularInline):
@@ -192,3 +194,6 @@ class RecapAdmin(ContentHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["event"]
     date_hierarchy = "published_at"
+
+    def get_inlines(self, request, obj):
+        return [*self.inlines, *RECAP_INLINES]

@@ -63,6 +63,7 @@ CONTENT_MODELS = frozenset(
         "programme.Session",
         "programme.SessionSpeaker",
         "programme.Material",
+        "programme.RecapMaterial",
     }
 )
 # Vary headers a cached response may carry: the language is part of the key, and requests

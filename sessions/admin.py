@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from g40events import admin as events_admin
 from g40events.history import ContentHistoryAdmin
 from g40events.widgets import TIME_FIELD
-from sessions.models import Material, Session, SessionSpeaker
+from sessions.models import Material, RecapMaterial, Session, SessionSpeaker
 from sessions.spreadsheets import ProgrammeSpreadsheetAdmin
 
 
@@ -181,8 +181,38 @@ class SessionInline(admin.TabularInline):
         return ProgrammeFormSet
 
 
+class RecapMaterialInline(admin.TabularInline):
+    """On a recap's page: the materials of its netwerkdag's sessions, chosen from a list."""
+
+    model = RecapMaterial
+    fields = ["position", "material"]
+    extra = 1
+    verbose_name = _("presentatie of ander materiaal")
+    verbose_name_plural = _("presentaties en ander materiaal van deze netwerkdag")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields["material"]
+        field.queryset = (
+            Material.objects.filter(session__event_id=obj.event_id)
+            .select_related("session")
+            .order_by("session__start_time", "session__title", "position")
+            if obj is not None
+            else Material.objects.none()
+        )
+        field.label_from_instance = lambda material: (
+            f"{material.title} ({material.file_type or _('link')}) — {material.session.title}"
+        )
+        if obj is None:
+            field.help_text = _(
+                "Bewaar de terugblik eerst; daarna kiest u hier uit het materiaal van de netwerkdag."
+            )
+        return formset
+
+
 # The event domain does not know the programme; the programme adds itself to the event's page.
 events_admin.EVENT_INLINES.append(SessionInline)
+events_admin.RECAP_INLINES.append(RecapMaterialInline)
 
 # Speakers' uploads have an admin of their own (registered on import).
 from sessions import upload_admin  # noqa: E402, F401

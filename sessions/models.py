@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from g40events import clock
-from g40events.models import Event, Pillar, ThemeGroup
+from g40events.models import Event, Pillar, Recap, ThemeGroup
 from g40events.oneline import validate_single_line
 from g40events.text import RenderedMarkdownField, RenderedMarkdownMixin
 from g40events.validators import (
@@ -216,6 +217,11 @@ class SessionSpeaker(models.Model):
             )
 
 
+def material_upload_to(material: "Material", filename: str) -> str:
+    """Materials are filed under their netwerkdag: materials/<netwerkdag's slug>/<file>."""
+    return f"materials/{material.session.event.slug}/{filename}"
+
+
 class Material(models.Model):
     session = models.ForeignKey(
         Session, verbose_name=_("sessie"), on_delete=models.CASCADE, related_name="materials"
@@ -227,7 +233,7 @@ class Material(models.Model):
     )
     file = models.FileField(
         _("bestand"),
-        upload_to="materials/%Y/",
+        upload_to=material_upload_to,
         blank=True,
         validators=[FileExtensionValidator(MATERIAL_EXTENSIONS), FileSizeValidator(MATERIAL_MAX_BYTES)],
         help_text=_("PDF, PowerPoint, ODP, Word, ODT of Excel, hoogstens 50 MB."),
@@ -267,6 +273,55 @@ class Material(models.Model):
         if self.file:
             return self.file.name.rsplit(".", 1)[-1].lower()
         return ""
+
+    @property
+    def file_type(self) -> str | None:
+        """ "PDF" for an uploaded PDF; None for a link."""
+        return self.extension.upper() if self.file else None
+
+    @property
+    def print_url(self) -> str:
+        """On paper, a link to an uploaded file needs the site's address to be of use."""
+        return f"{settings.SITE_URL}{self.href}" if self.file else self.href
+
+
+class RecapMaterial(models.Model):
+    """A material of one of its netwerkdag's sessions that a recap links to."""
+
+    recap = models.ForeignKey(
+        Recap, verbose_name=_("terugblik"), on_delete=models.CASCADE, related_name="recap_materials"
+    )
+    material = models.ForeignKey(
+        Material,
+        verbose_name=_("materiaal"),
+        on_delete=models.CASCADE,
+        related_name="recap_links",
+        help_text=_("Een presentatie of ander materiaal van een sessie van deze netwerkdag."),
+    )
+    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    history = HistoricalRecords(verbose_name=_("versie van een materiaal bij een terugblik"))
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("materiaal bij de terugblik")
+        verbose_name_plural = _("materialen bij de terugblik")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recap", "material"],
+                name="material_once_per_recap",
+                violation_error_message=_("Dit materiaal staat al bij deze terugblik."),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.material)
+
+    def clean(self):
+        if self.recap_id and self.material_id and self.material.session.event_id != self.recap.event_id:
+            raise ValidationError(
+                {"material": _("Kies materiaal van een sessie van de netwerkdag van deze terugblik.")}
+            )
 
 
 class SpeakerUploadQuerySet(models.QuerySet):

@@ -314,6 +314,7 @@ def test_cache_connects_only_content_models():
         "programme.Session",
         "programme.SessionSpeaker",
         "programme.Material",
+        "programme.RecapMaterial",
     }
 
 
