@@ -5,8 +5,7 @@ scratch database (a fresh SQLite file, or the PostgreSQL database g40bench with 
 created and dropped), serves the app with gunicorn (2 workers, DEBUG off) on 127.0.0.1, loads
 the netwerkdag page, a speaker page, the home page and /health/ with concurrent clients, and
 prints requests/s, p50/p95 latency and each page's throughput relative to /health/. Then it
-measures cold renders (every request a cache miss, through a query string the page ignores but
-the cache keys on) and the weight of the netwerkdag page (HTML + CSS + JS, uncompressed), for
+measures cold renders (every request a cache miss: the bench bumps the content version first) and the weight of the netwerkdag page (HTML + CSS + JS, uncompressed), for
 the bench's netwerkdag and for the demo's Deventer day.
 
     .venv/bin/python bench/bench_public.py [--postgres] [--cache redis|locmem] [--clients 8]
@@ -118,8 +117,9 @@ def create_large_netwerkdag():
     """60 sessions in 8 time slots, 120 speakers, 30 theme groups; returns the URLs to load."""
     from django.utils import timezone
 
-    from g40events import caching, text
+    from g40events import text
     from g40events.models import Event, Organisation, Pillar, Recap, Status, ThemeGroup
+    from pagecache import versions
     from sessions.models import Material, Session, SessionSpeaker
     from speakers.models import Speaker
 
@@ -271,7 +271,7 @@ def create_large_netwerkdag():
     )
     for model in (Pillar, ThemeGroup, Speaker, Session, Recap):
         text.store_rendered_markdown(model)  # bulk_create bypasses save(), which renders Markdown
-    caching.invalidate()  # bulk_create sends no signals
+    versions.invalidate()  # bulk_create sends no signals
     return {
         "health": "/health/",
         "netwerkdag": event.get_absolute_url(),
@@ -283,10 +283,10 @@ def create_large_netwerkdag():
 def load_demo_netwerkdag() -> str:
     from django.core.management import call_command
 
-    from g40events import caching
+    from pagecache import versions
 
     call_command("load_demo", "--no-organiser", verbosity=0, stdout=open(os.devnull, "w"))
-    caching.invalidate()
+    versions.invalidate()
     return "/netwerkdagen/ambtelijke-netwerkdag-deventer-2024/"
 
 
@@ -424,22 +424,17 @@ def load_interleaved(port: int, paths: dict, args) -> list[Result]:
 def cold(port: int, name: str, path: str, count: int, shared_cache: bool) -> Result:
     """One client; every request renders the page.
 
-    With a shared cache (Redis) the bench empties it before each request the way a save does,
-    by bumping the content version: a truly cold render. With per-process memory caches it
-    cannot reach the workers' caches and asks for a new URL instead (a query string the page
-    ignores but the cache keys on).
+    The bench empties the cache before each request the way a save does, by bumping the content
+    version (in Redis, or in the version file that the workers' memory caches read): a truly
+    cold render.
     """
-    from g40events import caching
+    from pagecache import versions
 
     result = Result(name)
-    separator = "&" if "?" in path else "?"
     started = time.perf_counter()
-    for n in range(count):
-        if shared_cache:
-            caching.invalidate()
-            url = path
-        else:
-            url = f"{path}{separator}bench-cold={time.time_ns()}-{n}"
+    for _n in range(count):
+        versions.invalidate()
+        url = path
         began = time.perf_counter()
         status, _body, headers = fetch(port, url)
         latency = time.perf_counter() - began

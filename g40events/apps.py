@@ -8,6 +8,4 @@ class G40EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from g40events import caching, checks  # noqa: F401 (checks registers the system checks)
-
-        caching.connect_signals()
+        from g40events import checks  # noqa: F401 (checks registers the system checks)

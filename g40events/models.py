@@ -189,6 +189,29 @@ class EventQuerySet(models.QuerySet):
     def announced(self):
         return self.filter(is_announced=True)
 
+    def next_change(self, now: datetime.datetime) -> datetime.datetime | None:
+        """The first moment after `now` when sign-up of a published netwerkdag opens or closes.
+
+        The public pages change then without a save (the page cache ends its time window there).
+        One query.
+        """
+        rows = (
+            self.published()
+            .filter(registration_opens_at__isnull=False)
+            .filter(
+                Q(registration_opens_at__gt=now)
+                | Q(registration_closes_at__gt=now)
+                | Q(registration_closes_at__isnull=True, date__gte=clock.today())
+            )
+            .order_by()
+            .values_list("registration_opens_at", "registration_closes_at", "date", "start_time")
+        )
+        moments = []
+        for opens_at, closes_at, date, start_time in rows:
+            # As Event.registration_closes: the set moment, or else the start of the day.
+            moments += [opens_at, closes_at or clock.local_datetime(date, start_time)]
+        return min((moment for moment in moments if moment > now), default=None)
+
 
 class Event(RenderedMarkdownMixin, models.Model):
     class Kind(models.TextChoices):
@@ -351,6 +374,11 @@ class RecapQuerySet(models.QuerySet):
         return self.filter(
             status=Status.PUBLISHED, published_at__lte=clock.now(), event__status=Status.PUBLISHED
         )
+
+    def next_change(self, now: datetime.datetime) -> datetime.datetime | None:
+        """When the next recap scheduled after `now` appears (a public page changes). One query."""
+        scheduled = self.filter(status=Status.PUBLISHED, event__status=Status.PUBLISHED, published_at__gt=now)
+        return scheduled.aggregate(first=models.Min("published_at"))["first"]
 
 
 class Recap(RenderedMarkdownMixin, models.Model):

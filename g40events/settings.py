@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "speakers",
     "sessions.apps.SessionsConfig",
     "registrations",
+    "pagecache",
 ]
 
 MIDDLEWARE = [
@@ -87,8 +88,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a locked-out admin login into the lockout page (see AXES_* below).
     "axes.middleware.AxesMiddleware",
-    # Last, so that a cached page still passes through the middleware above (g40events/caching.py).
-    "g40events.caching.PublicPageCacheMiddleware",
+    # Last, so that a cached page still passes through the middleware above (pagecache/middleware.py).
+    "pagecache.middleware.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "g40events.urls"
@@ -146,9 +147,10 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://g40events")}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # The same backend, reusing its Redis client: see g40events.caching.RedisCache.
-    CACHES["default"]["BACKEND"] = "g40events.caching.RedisCache"
+# With the local-memory cache (one per process) the page cache keeps its content version in this
+# file, which every process on the machine reads; empty: a file in the temporary folder named
+# after the database (pagecache/versions.py).
+PAGE_CACHE_VERSION_FILE = env.str("PAGE_CACHE_VERSION_FILE", default="")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -14,6 +14,7 @@ from g40events.sitemaps import (
     StaticPagesSitemap,
     ThemeGroupSitemap,
 )
+from pagecache.views import query_params
 from sessions.sitemaps import SessionSitemap
 from sessions.urls import upload_patterns
 from speakers.sitemaps import SpeakerSitemap
@@ -43,7 +44,7 @@ event_patterns = [
     # Fixed paths under terugblik/ (the feed) must come before this one, which takes any slug.
     path("terugblik/<slug:slug>/", views.RecapDetailView.as_view(), name="recap"),
     path("agenda.ics", exports.events_calendar, name="calendar"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", query_params("p")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
     path("health/", exports.health, name="health"),
 ]

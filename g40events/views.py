@@ -6,12 +6,14 @@ Drafts are 404 for the public; staff with the change permission preview them wit
 
 from django.db.models import Count, F, Q
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
 from g40events import clock
 from g40events.links import absolute_url, webcal_url
 from g40events.models import Event, Pillar, Recap, Status, ThemeGroup
 from g40events.text import summary
+from pagecache.views import query_params
 from sessions.models import Session
 from sessions.programme import ProgrammeFilter, group_in_time_slots, programme_cards, sessions_by_edition
 
@@ -99,6 +101,7 @@ class ArchiveView(ListView):
         )
 
 
+@query_params("pijler", "themagroep")
 class EventDetailView(PreviewMixin, DetailView):
     """A netwerkdag: introduction, practical details and the programme by time slot."""
 
@@ -129,6 +132,14 @@ class EventDetailView(PreviewMixin, DetailView):
             schedule_url=reverse("events:schedule", kwargs={"slug": event.slug}),
             **kwargs,
         )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["programme_filter"].errors:
+            # A filter on a pillar or theme group that is not there: the page is not kept, so
+            # made-up values cannot fill the page cache.
+            add_never_cache_headers(response)
+        return response
 
 
 class PillarDetailView(DetailView):
@@ -186,6 +197,7 @@ class ThemeGroupDetailView(DetailView):
         )
 
 
+@query_params("page")
 class RecapListView(ListView):
     """Published recaps, newest first."""
 

@@ -8,8 +8,10 @@ from django.utils.translation import get_language
 
 from g40events import clock
 from g40events.models import Event
+from pagecache.views import query_params
 
 
+@query_params("q")
 def today(request):
     return HttpResponse(f"{clock.today().isoformat()} {get_language()} {request.GET.get('q', '')}")
 

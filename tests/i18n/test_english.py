@@ -21,7 +21,7 @@ from tests.public.helpers import page_text
 
 SITE_DATE = datetime.date(2024, 5, 1)
 LOCALE_DIR = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES"
-PAGE_CACHE = "g40events.caching.PublicPageCacheMiddleware"
+PAGE_CACHE = "pagecache.middleware.PublicPageCacheMiddleware"
 
 
 @pytest.fixture(autouse=True)

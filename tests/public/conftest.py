@@ -1,6 +1,6 @@
 import pytest
 
-PAGE_CACHE = "g40events.caching.PublicPageCacheMiddleware"
+PAGE_CACHE = "pagecache.middleware.PublicPageCacheMiddleware"
 
 
 @pytest.fixture(autouse=True)
