@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -11,6 +12,7 @@ from django.utils.translation import ngettext
 
 from g40events.history import ContentHistoryAdmin
 from g40events.models import EmailDomain, Event, Organisation, Pillar, Recap, ThemeGroup
+from g40events.permissions import COORDINATORS_GROUP
 from g40events.services import duplicate_event
 from g40events.widgets import TIME_FIELD
 
@@ -70,6 +72,13 @@ class ThemeGroupAdmin(ContentHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(session_total=Count("sessions", distinct=True))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "coordinators":
+            kwargs["queryset"] = (
+                get_user_model().objects.filter(groups__name=COORDINATORS_GROUP).order_by("username")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("sessies (alle edities)"), ordering="session_total")
     def session_count(self, obj):

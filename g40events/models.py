@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -140,6 +141,16 @@ class ThemeGroup(RenderedMarkdownMixin, models.Model):
         max_length=200,
         blank=True,
         help_text=_("Naam en gemeente van de coördinator, zoals die publiek mag verschijnen."),
+    )
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coördinatoren in het beheer"),
+        blank=True,
+        related_name="coordinated_theme_groups",
+        help_text=_(
+            "Accounts in de groep Themacoördinatoren die de sessies van deze themagroep beheren "
+            "(met hun sprekers, materiaal en deelnemerslijsten)."
+        ),
     )
     is_active = models.BooleanField(
         _("actief"),

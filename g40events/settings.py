@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "axes",
     "import_export",
     "simple_history",
+    # Object permissions (theme-group coordinators): loads each app's rules.py.
+    "rules.apps.AutodiscoverRulesConfig",
     "g40events",
     "speakers",
     "sessions.apps.SessionsConfig",
@@ -240,6 +242,7 @@ LOGIN_URL = "admin:login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "rules.permissions.ObjectPermissionBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("ADMIN_LOGIN_COOLOFF_MINUTES", default=15))

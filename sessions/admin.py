@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from g40events import admin as events_admin
 from g40events.history import ContentHistoryAdmin
+from g40events.permissions import CoordinatorScopedAdmin, is_coordinator_only
 from g40events.widgets import TIME_FIELD
 from sessions.models import Material, RecapMaterial, Session, SessionSpeaker
 from sessions.spreadsheets import ProgrammeSpreadsheetAdmin
@@ -88,7 +89,7 @@ class MaterialInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(ProgrammeSpreadsheetAdmin, ContentHistoryAdmin):
+class SessionAdmin(CoordinatorScopedAdmin, ProgrammeSpreadsheetAdmin, ContentHistoryAdmin):
     formfield_overrides = TIME_FIELD
     list_display = [
         "title",
@@ -115,6 +116,12 @@ class SessionAdmin(ProgrammeSpreadsheetAdmin, ContentHistoryAdmin):
     def get_prepopulated_fields(self, request, obj=None):
         return {"slug": ["title"]}
 
+    def scope_for_coordinator(self, request, queryset):
+        """A coordinator's own sessions: those of their theme groups, joint sessions included."""
+        return queryset.filter(
+            pk__in=Session.objects.filter(theme_groups__coordinators=request.user).values("pk")
+        )
+
     def get_queryset(self, request):
         return _annotated(super().get_queryset(request))
 
@@ -122,7 +129,9 @@ class SessionAdmin(ProgrammeSpreadsheetAdmin, ContentHistoryAdmin):
         return [*super().get_list_display(request), *_extension_columns()]
 
     def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), *_extension_columns()]
+        # A coordinator keeps a session on its netwerkdag (the netwerkdagen are the organisers').
+        own = ["event"] if is_coordinator_only(request.user) else []
+        return [*super().get_readonly_fields(request, obj), *own, *_extension_columns()]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [(name, {**options}) for name, options in super().get_fieldsets(request, obj)]

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from g40events.permissions import CoordinatorScopedAdmin, is_coordinator_only
 from sessions import uploads
 from sessions.models import SessionSpeaker, SpeakerUpload
 
@@ -38,7 +39,7 @@ class SendUploadLinkForm(forms.Form):
 
 
 @admin.register(SpeakerUpload)
-class SpeakerUploadAdmin(admin.ModelAdmin):
+class SpeakerUploadAdmin(CoordinatorScopedAdmin, admin.ModelAdmin):
     list_display = ["title", "speaker", "session", "event", "kind", "status", "submitted_at"]
     list_filter = ["status", ("session__event", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["speaker", "session__event"]
@@ -72,9 +73,15 @@ class SpeakerUploadAdmin(admin.ModelAdmin):
 
     def session_roles(self, request):
         """The speakers of sessions that this user may send a link for."""
-        return SessionSpeaker.objects.select_related("speaker", "session__event").order_by(
+        roles = SessionSpeaker.objects.select_related("speaker", "session__event").order_by(
             "-session__event__date", "session__start_time", "session__title", "position"
         )
+        if is_coordinator_only(request.user):
+            roles = roles.filter(session__theme_groups__coordinators=request.user).distinct()
+        return roles
+
+    def scope_for_coordinator(self, request, queryset):
+        return queryset.filter(session__theme_groups__coordinators=request.user).distinct()
 
     @admin.display(description=_("netwerkdag"), ordering="session__event__date")
     def event(self, upload):
