@@ -1,17 +1,27 @@
 """A theme-group coordinator in the admin, in Chromium: own sessions only, edits one, is refused another."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 
-from g40events.permissions import COORDINATORS_GROUP
+from g40events.permissions import COORDINATOR_PERMISSIONS, COORDINATORS_GROUP
 from tests.factories import make_event, make_session, make_speaker, make_theme_group
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def coordinators_group() -> Group:
+    """The group as its data migration makes it (a transactional test may have flushed it away)."""
+    group, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
+    for app_label, codenames in COORDINATOR_PERMISSIONS.items():
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+        )
+    return group
+
+
 def test_coordinator_works_on_own_sessions_only(live_server, page):
     carla = User.objects.create_user("carla", password="een-lang-wachtwoord", is_staff=True)
-    carla.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
+    carla.groups.add(coordinators_group())
     wonen, zorg = make_theme_group(name="Wonen"), make_theme_group(name="Zorg")
     wonen.coordinators.add(carla)
     event = make_event(title="Netwerkdag Ede")
