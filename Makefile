@@ -38,8 +38,11 @@ demo: install dotenv
 run: demo
 	@echo
 	@echo "  Serving the demo at http://127.0.0.1:8000 (admin: http://127.0.0.1:8000/beheer/)."
-	@echo "  E-mails are printed in this terminal, unless EMAIL_URL points at a mail server."
+	@echo "  A worker (manage.py db_worker) sends the e-mails beside the web server; they are printed"
+	@echo "  in this terminal, unless EMAIL_URL points at a mail server."
 	@echo
+	$(BIN)/python manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # One test process per core (pytest-xdist); each has its own test database. PYTEST_WORKERS=0 runs

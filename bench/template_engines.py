@@ -38,7 +38,7 @@ DJANGO_TEMPLATES = {
 {% endfor %}""",
     "session_card.html": """
 <article class="session session--{{ session.kind }}">
-  <h4 class="session__title">{% if session.has_page_to_open %}<a href="{{ session.url }}">{{ session.title }}</a>{% else %}{{ session.title }}{% endif %}</h4>
+  <h4 class="session__title"><a href="{{ session.url }}">{{ session.title }}</a></h4>
   <p class="session__meta">{% if session.kind_label != session.title %}<span class="session__kind">{{ session.kind_label }}</span>{% endif %}{% if session.start_time != slot.start or session.end_time != slot.end %} · <time datetime="{{ session.start_time|time:'H:i' }}">{{ session.start_time|time:'H:i' }}</time>–<time datetime="{{ session.end_time|time:'H:i' }}">{{ session.end_time|time:'H:i' }}</time>{% endif %}{% if session.location %} · {{ session.location }}{% endif %}</p>
   {% include "speaker_names.html" with speakers=session.speakers %}{% include "tags.html" with pillars=session.pillars theme_groups=session.theme_groups %}{% include "materials.html" with materials=session.materials %}
 </article>

@@ -141,6 +141,7 @@ class EventAdmin(ContentHistoryAdmin):
                     "capacity",
                     ("ask_dietary_needs", "ask_accessibility_needs"),
                     "confirmation_text",
+                    "reminder_days_before",
                 ],
                 "classes": ["collapse"],
             },

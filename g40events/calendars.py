@@ -8,7 +8,8 @@ netwerkdagen, a participant's personal agenda) is made the same way:
 Times are local wall-clock times in Europe/Amsterdam (DTSTART;TZID=Europe/Amsterdam) with the
 VTIMEZONE that describes them, so that a calendar shows 09:30 as 09:30 in any time zone setting.
 UIDs are stable (`event-<pk>@<host>`, `session-<pk>@<host>`): importing an updated file updates
-the entry instead of adding a second one.
+the entry instead of adding a second one. SEQUENCE is the entry's revision (`revision()`): each
+later change of the netwerkdag or session gives a higher number, as RFC 5546 wants of an update.
 """
 
 import datetime
@@ -22,6 +23,14 @@ from g40events.links import absolute_url, site_host
 from g40events.text import plain_text
 
 PRODID = "-//G40 stedennetwerk//g40events//NL"
+# SEQUENCE counts seconds from here to an entry's last change: higher after every later edit, with
+# no counter to keep, and within a 32-bit integer (as calendar programs store it) until 2092.
+REVISION_EPOCH = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+
+
+def revision(changed_at: datetime.datetime) -> int:
+    """The SEQUENCE of an entry last changed at this moment."""
+    return max(0, int((changed_at - REVISION_EPOCH).total_seconds()))
 
 
 def _join(*parts: str) -> str:
@@ -43,6 +52,7 @@ def _vevent(*, uid, summary, starts, ends, location, description, url, updated_a
     # (stable ETags) and a re-imported file counts as newer after an organiser's edit.
     vevent.add("dtstamp", updated_at)
     vevent.add("last-modified", updated_at)
+    vevent.add("sequence", revision(updated_at))
     vevent.add("dtstart", starts)
     vevent.add("dtend", ends)
     vevent.add("summary", summary)
@@ -79,8 +89,7 @@ def session_vevent(session) -> icalendar.Event:
     """A VEVENT for a session: room and venue as location, speakers in the description.
 
     Reads session.event and session.speaker_roles (with their speaker and organisation): fetch
-    sessions with select_related("event") and
-    prefetch_related("speaker_roles__speaker__organisation") (SessionQuerySet.for_programme()
+    sessions with select_related("event") and with_speakers() (SessionQuerySet.for_programme()
     does both) to keep a calendar of many sessions at a fixed number of queries.
     """
     event = session.event

@@ -22,23 +22,17 @@ from g40events import calendars
 from g40events.clock import TIME_ZONE, TZ, local_datetime
 from g40events.links import absolute_url, site_host
 from g40events.models import Event
+from g40events.preview import visible_to
 from g40events.text import plain_text
+from sessions.models import Session
 
 FRAB_SCHEMA = "https://c3voc.de/schedule/schema.json"
-
-
-def _events(request, permission="g40events.change_event"):
-    """Published netwerkdagen, and drafts too for staff who may change them (preview)."""
-    user = request.user
-    if user.is_staff and user.has_perm(permission):
-        return Event.objects.all()
-    return Event.objects.published()
 
 
 @require_safe
 def event_ics(request, slug):
     """A netwerkdag as one calendar entry, for "zet in je agenda"."""
-    event = get_object_or_404(_events(request).select_related("host_city"), slug=slug)
+    event = get_object_or_404(visible_to(request.user, Event.objects.select_related("host_city")), slug=slug)
     cal = calendars.calendar(calendars.event_vevent(event), name=event.title)
     return calendars.ics_response(cal, filename=f"{event.slug}.ics")
 
@@ -46,14 +40,9 @@ def event_ics(request, slug):
 @require_safe
 def session_ics(request, event_slug, slug):
     """One session of a netwerkdag as a calendar entry."""
-    event = get_object_or_404(
-        _events(request, "programme.change_session").select_related("host_city"), slug=event_slug
-    )
-    session = get_object_or_404(
-        event.sessions.prefetch_related("speaker_roles__speaker__organisation"),
-        slug=slug,
-    )
-    session.event = event
+    sessions = Session.objects.select_related("event__host_city").with_speakers()
+    session = get_object_or_404(visible_to(request.user, sessions), event__slug=event_slug, slug=slug)
+    event = session.event
     cal = calendars.calendar(calendars.session_vevent(session), name=session.title)
     return calendars.ics_response(cal, filename=f"{event.slug}-{session.slug}.ics")
 
@@ -74,11 +63,11 @@ def events_calendar(request):
 @require_safe
 def schedule_json(request, slug):
     """The programme of a netwerkdag in the frab schedule JSON (c3voc schema)."""
-    event = get_object_or_404(_events(request), slug=slug)
+    event = get_object_or_404(visible_to(request.user, Event.objects.all()), slug=slug)
     sessions = list(
-        event.sessions.prefetch_related(
-            "pillars", "speaker_roles__speaker__organisation", "materials"
-        ).order_by("start_time", "end_time", "title")
+        event.sessions.with_speakers()
+        .prefetch_related("pillars", "materials")
+        .order_by("start_time", "end_time", "title")
     )
     for session in sessions:
         session.event = event

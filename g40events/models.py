@@ -188,8 +188,14 @@ class RegistrationState(models.TextChoices):
 
 
 class EventQuerySet(models.QuerySet):
+    @staticmethod
+    def published_q(prefix: str = "") -> Q:
+        """The rule for a published netwerkdag, as a filter; across a relation with a prefix such as
+        "event__". Every other kind of content is public through the netwerkdag it belongs to."""
+        return Q(**{f"{prefix}status": Status.PUBLISHED})
+
     def published(self):
-        return self.filter(status=Status.PUBLISHED)
+        return self.filter(self.published_q())
 
     def upcoming(self):
         return self.filter(date__gte=clock.today()).order_by("date", "start_time")
@@ -298,6 +304,15 @@ class Event(RenderedMarkdownMixin, models.Model):
         blank=True,
         help_text=_("Praktische informatie die in de bevestigingsmail staat, zoals route en parkeren."),
     )
+    reminder_days_before = models.PositiveSmallIntegerField(
+        _("herinnering, dagen vooraf"),
+        default=3,
+        help_text=_(
+            "Zoveel dagen voor de netwerkdag krijgt elke deelnemer een herinnering met de eigen sessies, "
+            "de agenda en een link om zich af te melden, zodat de plaats naar de wachtlijst gaat. "
+            "0: geen herinnering."
+        ),
+    )
     confirmation_text_html = RenderedMarkdownField(_("tekst in de bevestiging (HTML)"))
 
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
@@ -382,8 +397,9 @@ class Event(RenderedMarkdownMixin, models.Model):
 
 class RecapQuerySet(models.QuerySet):
     def published(self):
+        """Recaps set to published whose publication moment has come, of a published netwerkdag."""
         return self.filter(
-            status=Status.PUBLISHED, published_at__lte=clock.now(), event__status=Status.PUBLISHED
+            EventQuerySet.published_q("event__"), status=Status.PUBLISHED, published_at__lte=clock.now()
         )
 
     def next_change(self, now: datetime.datetime) -> datetime.datetime | None:

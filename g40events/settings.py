@@ -6,6 +6,7 @@ too (the demo's, written by `make run`); the real environment wins over it.
 """
 
 import datetime
+import email.utils
 import ipaddress
 import os
 from pathlib import Path
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "import_export",
     "simple_history",
     # Object permissions (theme-group coordinators): loads each app's rules.py.
@@ -71,6 +74,7 @@ INSTALLED_APPS = [
     "speakers",
     "sessions.apps.SessionsConfig",
     "registrations",
+    "checkin",
     "pagecache",
 ]
 
@@ -153,6 +157,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://g40events")}
 # file, which every process on the machine reads; empty: a file in the temporary folder named
 # after the database (pagecache/versions.py).
 PAGE_CACHE_VERSION_FILE = env.str("PAGE_CACHE_VERSION_FILE", default="")
+# The places left that the programme shows are at most this old: a sign-up does not empty the page
+# cache, and a page with places is kept this long (registrations/programme.py).
+PROGRAMME_PLACES_SECONDS = env.int("PROGRAMME_PLACES_SECONDS", default=60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -206,6 +213,10 @@ EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="G40 netwerkdagen <netwerkdag@g40steden.nl>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where visitors report an accessibility problem (the accessibility statement names it).
+ACCESSIBILITY_CONTACT_EMAIL = env.str(
+    "ACCESSIBILITY_CONTACT_EMAIL", default=email.utils.parseaddr(DEFAULT_FROM_EMAIL)[1]
+)
 # Seconds to wait for the mail server: a server that hangs must not hold up a sign-up for long.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
@@ -225,12 +236,15 @@ REGISTRATION_CONFIRM_HOURS = env.int("REGISTRATION_CONFIRM_HOURS", default=48)
 REGISTRATION_REPEAT_MAIL_MINUTES = env.int("REGISTRATION_REPEAT_MAIL_MINUTES", default=60)
 # Registrations are anonymised this many days after their netwerkdag (manage.py anonymise_registrations).
 REGISTRATION_ANONYMISE_AFTER_DAYS = env.int("REGISTRATION_ANONYMISE_AFTER_DAYS", default=90)
-# Send registration e-mails from a thread of their own after the commit, so that a sign-up never
-# waits for the mail server; run `manage.py send_pending_emails` from cron for what a stopping
-# process left behind. Off: send inside the request, after the commit.
-REGISTRATION_EMAIL_IN_BACKGROUND = env.bool("REGISTRATION_EMAIL_IN_BACKGROUND", default=True)
-# In the background, sign-ups go first: a message waits while its process is busy, this long at most.
-REGISTRATION_EMAIL_MAX_DELAY = env.int("REGISTRATION_EMAIL_MAX_DELAY", default=30)
+# A message that fails for a temporary reason (mail server away, 4xx) is tried this many times in
+# all, 5, 10, 20 ... minutes apart (at most 6 hours): the default covers about a day and a half.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=12)
+
+# Background work (every e-mail, reminders) runs as tasks (django-tasks, the backport of Django 6's
+# django.tasks) stored in the database and run by `manage.py db_worker`. TASKS_BACKEND=
+# django_tasks.backends.immediate.ImmediateBackend runs each task at once in the process that
+# enqueues it (the tests do; no worker needed).
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 LOGIN_URL = "admin:login"
 

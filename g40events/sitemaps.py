@@ -29,7 +29,14 @@ class StaticPagesSitemap(CanonicalSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["events:home", "events:archive", "speakers:list", "events:theme_groups", "events:recaps"]
+        return [
+            "events:home",
+            "events:archive",
+            "speakers:list",
+            "events:theme_groups",
+            "events:recaps",
+            "events:accessibility",
+        ]
 
     def location(self, item):
         return reverse(item)

@@ -46,6 +46,7 @@ event_patterns = [
     path("agenda.ics", exports.events_calendar, name="calendar"),
     path("sitemap.xml", query_params("p")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
+    path("toegankelijkheid/", views.AccessibilityView.as_view(), name="accessibility"),
     path("health/", exports.health, name="health"),
 ]
 
@@ -55,6 +56,7 @@ urlpatterns = [
     path("", include((upload_patterns, "uploads"))),
     path("sprekers/", include("speakers.urls")),
     path("", include("registrations.urls")),
+    path("", include("checkin.urls")),
     path("beheer/", admin.site.urls),
     # The language switch sits on every public page. Without a CSRF token those pages can be
     # cached and shared between visitors; forging it could only switch someone's language.

@@ -4,28 +4,22 @@ Every page reads what it shows in a fixed number of queries, whatever the size o
 Drafts are 404 for the public; staff with the change permission preview them with a banner.
 """
 
-from django.db.models import Count, F, Q
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, F
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
-from g40events import clock
 from g40events.links import absolute_url, webcal_url
-from g40events.models import Event, Pillar, Recap, Status, ThemeGroup
+from g40events.models import Event, EventQuerySet, Pillar, Recap, ThemeGroup
+from g40events.preview import PreviewMixin
 from g40events.text import summary
 from pagecache.views import query_params
+from registrations.programme import add_places, places_lifetime
 from sessions.models import Session
 from sessions.programme import ProgrammeFilter, group_in_time_slots, programme_cards, sessions_by_edition
-
-
-class PreviewMixin:
-    """Drafts are invisible to the public; staff with the change permission may preview them."""
-
-    preview_permission = ""
-
-    def can_preview(self) -> bool:
-        user = self.request.user
-        return user.is_staff and user.has_perm(self.preview_permission)
 
 
 def event_json_ld(event: Event, description: str) -> dict:
@@ -107,20 +101,16 @@ class EventDetailView(PreviewMixin, DetailView):
 
     template_name = "g40events/event_detail.html"
     context_object_name = "event"
-    preview_permission = "g40events.change_event"
-
-    def get_queryset(self):
-        events = Event.objects.select_related("host_city")
-        return events if self.can_preview() else events.published()
+    queryset = Event.objects.select_related("host_city")
 
     def get_context_data(self, **kwargs):
         event = self.object
         sessions = programme_cards(event)
+        places_as_of = add_places(sessions, event)
         programme_filter = ProgrammeFilter(sessions, self.request.GET)
         selected = programme_filter.selected_sessions
         description = summary(event.introduction_html) or event.title
         return super().get_context_data(
-            preview=not event.is_published,
             slots=group_in_time_slots(selected),
             session_count=len(sessions),
             selected_count=len(selected),
@@ -130,6 +120,7 @@ class EventDetailView(PreviewMixin, DetailView):
             canonical_url=absolute_url(event.get_absolute_url()),
             json_ld=event_json_ld(event, description),
             schedule_url=reverse("events:schedule", kwargs={"slug": event.slug}),
+            places_as_of=places_as_of,
             **kwargs,
         )
 
@@ -139,6 +130,10 @@ class EventDetailView(PreviewMixin, DetailView):
             # A filter on a pillar or theme group that is not there: the page is not kept, so
             # made-up values cannot fill the page cache.
             add_never_cache_headers(response)
+        elif context["places_as_of"]:
+            # Places change with every sign-up, which leaves the page cache alone: a page that
+            # shows them is kept a minute at most (and says from when its figures are).
+            patch_cache_control(response, s_maxage=places_lifetime())
         return response
 
 
@@ -170,7 +165,7 @@ class ThemeGroupListView(ListView):
             ThemeGroup.objects.select_related("pillar")
             .annotate(
                 session_count=Count(
-                    "sessions", filter=Q(sessions__event__status=Status.PUBLISHED), distinct=True
+                    "sessions", filter=EventQuerySet.published_q("sessions__event__"), distinct=True
                 )
             )
             .order_by(F("pillar__position").asc(nulls_last=True), "pillar__name", "name")
@@ -212,22 +207,11 @@ class RecapListView(ListView):
 class RecapDetailView(PreviewMixin, DetailView):
     template_name = "g40events/recap_detail.html"
     context_object_name = "recap"
-    preview_permission = "g40events.change_recap"
-
-    def get_queryset(self):
-        if self.can_preview():
-            return Recap.objects.select_related("event", "pillar")
-        return Recap.objects.published().select_related("event", "pillar")
+    queryset = Recap.objects.select_related("event", "pillar")
 
     def get_context_data(self, **kwargs):
         recap = self.object
-        is_public = (
-            recap.status == Status.PUBLISHED
-            and recap.published_at <= clock.now()
-            and recap.event.is_published
-        )
         return super().get_context_data(
-            preview=not is_public,
             # The materials the recap links to (the programme's RecapMaterial, read through its relation).
             materials=[
                 link.material for link in recap.recap_materials.select_related("material__session__event")
@@ -252,3 +236,21 @@ class RobotsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(sitemap_url=absolute_url(reverse("events:sitemap")), **kwargs)
+
+
+class AccessibilityView(TemplateView):
+    """The accessibility statement (toegankelijkheidsverklaring), in the model of the Dutch government."""
+
+    template_name = "g40events/accessibility.html"
+    # The day the statement was last reviewed against the site and its tests; change it with them.
+    statement_date = datetime.date(2026, 12, 1)
+    answer_working_days = 5
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            statement_date=self.statement_date,
+            answer_days=self.answer_working_days,
+            contact=settings.ACCESSIBILITY_CONTACT_EMAIL,
+            site_url=settings.SITE_URL,
+            **kwargs,
+        )

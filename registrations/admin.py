@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from registrations import emails, exports, privacy, services
+from registrations import emails, exports, participation, privacy, services
 from registrations.models import EmailLog, Place, Registration, with_place_counts
 from sessions import admin as programme_admin
 from sessions.models import Session
@@ -161,9 +161,14 @@ class RegistrationAdmin(admin.ModelAdmin):
                 self.message_user(request, WAITING_LIST_LATER, messages.WARNING)
 
     def changelist_view(self, request, extra_context=None):
-        failed = EmailLog.objects.filter(status=EmailLog.Status.FAILED).count()
+        # Failed (retried) and given up, except what can never go (an anonymised registration's).
+        failed = (
+            EmailLog.objects.filter(status__in=[EmailLog.Status.FAILED, EmailLog.Status.GIVEN_UP])
+            .exclude(give_up_reason=EmailLog.GiveUpReason.NO_RECIPIENT)
+            .count()
+        )
         if failed and request.method == "GET":
-            url = reverse("admin:registrations_emaillog_changelist") + "?status__exact=failed"
+            url = reverse("admin:registrations_emaillog_changelist") + "?status__in=failed,given_up"
             self.message_user(
                 request,
                 format_html(
@@ -217,8 +222,34 @@ class RegistrationAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.participants_view),
                 name="registrations_session_participants",
             ),
+            path(
+                "deelname/",
+                self.admin_site.admin_view(self.participation_view),
+                name="registrations_participation",
+            ),
             *super().get_urls(),
         ]
+
+    def participation_view(self, request):
+        """Participation per organisation and netwerkdag, over the years (and its CSV export)."""
+        if not self.has_view_permission(request):
+            return HttpResponse(status=403)
+        years = participation.years()
+        year = request.GET.get("jaar", "")
+        year = int(year) if year.isdigit() and int(year) in years else None
+        report = participation.participation(year=year)
+        if request.GET.get("formaat") == "csv":
+            return exports.participation_csv(report)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Deelname per organisatie"),
+            "opts": self.model._meta,
+            "report": report,
+            "years": years,
+            "year": year,
+            "chart": participation.bar_chart(report.g40_rows),
+        }
+        return TemplateResponse(request, "registrations/admin/participation.html", context)
 
     def participants_view(self, request, session_id):
         """The printable list of participants and the waiting list of one session."""
@@ -322,8 +353,18 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 @admin.register(EmailLog)
 class EmailLogAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "recipient", "registration", "status", "attempts", "error_column"]
-    list_filter = ["status", "kind", "registration__event"]
+    list_display = [
+        "created_at",
+        "kind",
+        "recipient",
+        "registration",
+        "status",
+        "give_up_reason",
+        "attempts",
+        "next_attempt_at",
+        "error_column",
+    ]
+    list_filter = ["status", "give_up_reason", "kind", "registration__event"]
     list_select_related = ["registration"]
     search_fields = ["recipient", "registration__name", "error"]
     readonly_fields = [
@@ -333,9 +374,11 @@ class EmailLogAdmin(admin.ModelAdmin):
         "recipient",
         "subject",
         "status",
+        "give_up_reason",
         "error",
         "attempts",
         "created_at",
+        "next_attempt_at",
         "sent_at",
     ]
     actions = ["resend"]
@@ -352,30 +395,17 @@ class EmailLogAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Opnieuw verzenden"), permissions=["view"])
     def resend(self, request, queryset):
-        sent = failed = 0
-        for log in queryset.select_related("registration__event", "session"):
-            if emails.deliver(log):
-                sent += 1
-            else:
-                failed += 1
-        if sent:
-            self.message_user(
-                request,
-                ngettext("%(count)d e-mail verzonden.", "%(count)d e-mails verzonden.", sent)
-                % {"count": sent},
-                messages.SUCCESS,
+        count = emails.resend(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d e-mail staat klaar om opnieuw te worden verzonden; de status hieronder volgt.",
+                "%(count)d e-mails staan klaar om opnieuw te worden verzonden; de status hieronder volgt.",
+                count,
             )
-        if failed:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d e-mail kon weer niet worden verzonden; zie de foutmelding.",
-                    "%(count)d e-mails konden weer niet worden verzonden; zie de foutmelding.",
-                    failed,
-                )
-                % {"count": failed},
-                messages.ERROR,
-            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 # Registration adds places, taken and waiting to the programme's admin pages, and gives a raised
@@ -404,6 +434,10 @@ def _participants_link(session):
     return format_html('<a href="{}">{}</a>', url, _("lijst en wachtlijst"))
 
 
+# What a participant's calendar holds of a session: a change of these is sent to their calendar.
+CALENDAR_FIELDS = {"start_time", "end_time", "location"}
+
+
 class PlacesExtension(programme_admin.SessionAdminExtension):
     columns = [
         programme_admin.AdminColumn("places", _places, description=_("plaatsen"), ordering="capacity"),
@@ -415,6 +449,23 @@ class PlacesExtension(programme_admin.SessionAdminExtension):
 
     def annotate(self, queryset):
         return with_place_counts(queryset)
+
+    def session_changed(self, model_admin, request, session, changed):
+        """A new time or room goes to the calendars of everyone with a place."""
+        if not CALENDAR_FIELDS & set(changed):
+            return
+        count = services.notify_session_changed(session=session)
+        if count:
+            model_admin.message_user(
+                request,
+                ngettext(
+                    "%(count)d deelnemer van “%(session)s” krijgt de wijziging per e-mail, voor de agenda.",
+                    "%(count)d deelnemers van “%(session)s” krijgen de wijziging per e-mail, voor hun agenda.",
+                    count,
+                )
+                % {"count": count, "session": session.title},
+                messages.INFO,
+            )
 
     def session_saved(self, model_admin, request, session):
         """A raised capacity goes to the waiting list at once (first come, first served)."""

@@ -1,34 +1,43 @@
-"""E-mails to registrants: queued in the transaction of the change, sent after it commits.
+"""E-mails to registrants: an outbox in the database, sent by background tasks.
 
-Every message is an EmailLog row first. If the mail server is down the registration stands, the row
-says "mislukt" with the error, organisers see it in the admin and send it again from there (or the
-`send_pending_emails` command does, from cron). Messages are rendered when sent, in the language the
-person signed up in, as plain text with an HTML alternative.
+Every message is an EmailLog row first, written in the same transaction as the change it reports
+(queue_email). When that transaction commits, a task (registrations.tasks.send_emails, django-tasks)
+is enqueued that sends it; the worker (`manage.py db_worker`) runs it. If the worker is down the
+task waits in the database; if the mail server is down the message is retried with backoff; and
+`send_pending_emails` (cron) sends whatever is due and was left behind, so nothing is lost.
+
+A failure is either temporary (the server is unreachable, times out, answers 4xx, or anything
+unforeseen): retried after 5, 10, 20, ... minutes, at most 6 hours apart, up to
+settings.EMAIL_MAX_ATTEMPTS attempts; or permanent (the server refuses recipient or message with a
+5xx answer, or no address is left because the registration was anonymised or erased): then the
+message is given up at once, with the reason, which organisers see and filter in the admin.
+
+Messages are rendered when sent, in the language the person signed up in, as plain text with an
+HTML alternative.
 """
 
-import atexit
-import contextlib
 import datetime
 import logging
-import queue as queues
-import threading
-import time
+import smtplib
+from collections.abc import Iterable
 
-from django import db
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from g40events import clock
 from g40events.links import absolute_url
 from g40events.oneline import single_line
+from registrations import calendars as personal_calendars
+from registrations import extensions
 from registrations.calendars import personal_calendar
 from registrations.models import EmailLog, Place, Registration
+from sessions.models import speakers_prefetch
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +48,23 @@ SUBJECTS = {
     EmailLog.Kind.PROMOTION: lambda: _("Er is plaats voor je: %(session)s"),
     EmailLog.Kind.CHANGE: lambda: _("Je keuzes voor %(event)s zijn gewijzigd"),
     EmailLog.Kind.CANCELLATION: lambda: _("Je bent afgemeld voor %(event)s"),
+    EmailLog.Kind.REMINDER: lambda: _("Herinnering: %(event)s"),
+    EmailLog.Kind.SESSION_CHANGED: lambda: _("Gewijzigd: %(session)s"),
 }
+WITH_CALENDAR = {
+    EmailLog.Kind.CONFIRMATION,
+    EmailLog.Kind.PROMOTION,
+    EmailLog.Kind.CHANGE,
+    EmailLog.Kind.REMINDER,
+}
+
+# Messages per task: one SMTP connection serves a batch.
+BATCH_SIZE = 50
+# A message is claimed for this long while it is being sent; a worker that dies meanwhile leaves it
+# to the next run of send_pending_emails after that.
+CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
+# A freshly queued message belongs to its task for this long before send_pending_emails takes it.
+SWEEP_GRACE = datetime.timedelta(minutes=1)
 
 
 def subject_line(kind: str, *, event, session=None) -> str:
@@ -48,179 +73,261 @@ def subject_line(kind: str, *, event, session=None) -> str:
     return single_line(SUBJECTS[kind]() % {"event": event.title, "session": session.title if session else ""})
 
 
-WITH_CALENDAR = {EmailLog.Kind.CONFIRMATION, EmailLog.Kind.PROMOTION, EmailLog.Kind.CHANGE}
+class NoRecipient(Exception):
+    """The registration has no address any more (anonymised or erased): the message can never go."""
 
 
-def queue(registration: Registration, kind: str, *, session=None) -> EmailLog:
-    """Record a message for the registration and send it once the surrounding transaction commits.
+def queue_email(registration: Registration, kind: str, *, session=None) -> EmailLog:
+    """Record a message for the registration; a task sends it once the surrounding transaction commits.
 
-    With settings.REGISTRATION_EMAIL_IN_BACKGROUND the commit hands the message to this process's
-    sender thread, so that a sign-up never waits for (or on) the mail server; a message that a
-    stopping process leaves unsent stays pending for `send_pending_emails`.
+    The row is written in the caller's transaction, so a change and its message are saved together
+    or not at all; the task is enqueued only after the commit, so that it never sends a message
+    about a change that was rolled back.
     """
-    log = EmailLog.objects.create(
-        registration=registration, kind=kind, session=session, recipient=registration.email
-    )
-    if settings.REGISTRATION_EMAIL_IN_BACKGROUND:
-        transaction.on_commit(lambda: background_sender.put(log.pk))
-    else:
-        transaction.on_commit(lambda: send(log.pk))
+    log = record_email(registration, kind, session=session)
+    send_on_commit([log.pk])
     return log
 
 
-def send(log_id: int, *, connection=None) -> bool:
-    """Send one recorded message and record the result. Never raises: a failure is logged and kept."""
-    log = (
-        EmailLog.objects.select_related(
-            "registration__event__host_city", "registration__organisation", "session"
-        )
-        .filter(pk=log_id)
-        .first()
+def record_email(registration: Registration, kind: str, *, session=None) -> EmailLog:
+    """Record a message without queueing it: for many at once, queued together with send_on_commit."""
+    return EmailLog.objects.create(
+        registration=registration,
+        kind=kind,
+        session=session,
+        recipient=registration.email,
+        next_attempt_at=clock.now() + SWEEP_GRACE,
     )
-    if log is None:
-        return False
-    return deliver(log, connection=connection)
 
 
-class _BackgroundSender:
-    """One daemon thread per process that sends queued messages when the process is not busy.
+# The name the services have used since the first version.
+queue = queue_email
 
-    Sign-ups come first: while requests keep this process busy, a message waits, at most
-    settings.REGISTRATION_EMAIL_MAX_DELAY seconds, and then goes regardless. A few messages at a
-    time share one SMTP connection.
+
+def send_on_commit(log_ids: Iterable[int]) -> None:
+    """Enqueue tasks that send these recorded messages, in batches, when the transaction commits."""
+    log_ids = list(log_ids)
+    if log_ids:
+        transaction.on_commit(lambda: enqueue(log_ids))
+
+
+def enqueue(log_ids: list[int], *, run_after: datetime.datetime | None = None) -> int:
+    """Enqueue send tasks for these messages, BATCH_SIZE to a task. Returns the number of tasks.
+
+    Never raises: a queue that cannot be reached leaves the messages pending, and
+    send_pending_emails sends them later.
     """
+    from registrations.tasks import send_emails
 
-    QUIET = 0.2  # seconds without a request before the process counts as idle
-    BATCH = 10
-
-    def __init__(self):
-        self.queue: queues.Queue[tuple[int, float]] = queues.Queue()
-        self.thread: threading.Thread | None = None
-        self.lock = threading.Lock()
-        self.busy = 0
-        self.last_request = 0.0
-
-    def request_started(self, **kwargs) -> None:
-        with self.lock:
-            self.busy += 1
-            self.last_request = time.monotonic()
-
-    def request_finished(self, **kwargs) -> None:
-        with self.lock:
-            self.busy = max(0, self.busy - 1)
-            self.last_request = time.monotonic()
-
-    def idle(self) -> bool:
-        return self.busy == 0 and time.monotonic() - self.last_request >= self.QUIET
-
-    def put(self, log_id: int) -> None:
-        with self.lock:
-            if self.thread is None or not self.thread.is_alive():
-                self.thread = threading.Thread(target=self.run, name="registration-mail", daemon=True)
-                self.thread.start()
-                atexit.register(self.drain, timeout=10)
-        self.queue.put((log_id, time.monotonic()))
-
-    def run(self) -> None:
-        waiting: list[tuple[int, float]] = []
-        while True:
-            if not waiting:
-                waiting.append(self.queue.get())
-            while True:
-                try:
-                    waiting.append(self.queue.get_nowait())
-                except queues.Empty:
-                    break
-            overdue = time.monotonic() - settings.REGISTRATION_EMAIL_MAX_DELAY
-            due = waiting if self.idle() else [item for item in waiting if item[1] <= overdue]
-            due = due[: self.BATCH]
-            if not due:
-                time.sleep(0.05)
-                continue
-            try:
-                self.send_batch([log_id for log_id, _ in due])
-            except Exception:  # the thread must survive anything; the messages stay pending
-                logger.exception("The background mail sender failed on a batch")
-            finally:
-                for item in due:
-                    waiting.remove(item)
-                if not waiting and self.queue.empty():
-                    db.connections.close_all()  # this thread's own; nothing to send for now
-                for _ in due:
-                    self.queue.task_done()
-
-    @staticmethod
-    def send_batch(batch: list[int]) -> None:
-        db.close_old_connections()
-        connection = get_connection(fail_silently=False)
+    task = send_emails
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return 0  # the retry is left to send_pending_emails
+        task = task.using(run_after=run_after)
+    count = 0
+    for start in range(0, len(log_ids), BATCH_SIZE):
         try:
-            connection.open()
+            task.enqueue(log_ids[start : start + BATCH_SIZE])
         except Exception:
-            connection = None  # each message then fails (and is recorded) on its own
-        try:
-            for log_id in batch:
-                send(log_id, connection=connection)
-        finally:
-            if connection is not None:
-                with contextlib.suppress(Exception):
-                    connection.close()
-            db.close_old_connections()
-
-    def drain(self, timeout: float) -> None:
-        """Wait a little for queued messages when the process stops."""
-        deadline = time.monotonic() + timeout
-        while self.queue.unfinished_tasks and time.monotonic() < deadline:
-            time.sleep(0.05)
+            logger.exception("Could not enqueue e-mails %s; send_pending_emails will send them", log_ids)
+            continue
+        count += 1
+    return count
 
 
-background_sender = _BackgroundSender()
+def _claim(log_ids: list[int]) -> list[int]:
+    """Take these messages for sending: those not sent, not given up, and not being sent by another
+    worker (whose claim lasts CLAIM_TIMEOUT). Returns the ids claimed, in the order given.
+
+    On PostgreSQL the rows are locked and others' locked rows skipped; on SQLite the transaction
+    holds the database's write lock (IMMEDIATE). Either way no message is claimed twice.
+    """
+    now = clock.now()
+    claimable = EmailLog.objects.filter(pk__in=log_ids).filter(
+        Q(status__in=[EmailLog.Status.PENDING, EmailLog.Status.FAILED])
+        | Q(status=EmailLog.Status.SENDING, next_attempt_at__lte=now)
+    )
+    with transaction.atomic():
+        claimed = set(claimable.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        EmailLog.objects.filter(pk__in=claimed).update(
+            status=EmailLog.Status.SENDING, next_attempt_at=now + CLAIM_TIMEOUT
+        )
+    return [log_id for log_id in dict.fromkeys(log_ids) if log_id in claimed]
 
 
-def deliver(log: EmailLog, *, connection=None) -> bool:
+def send_batch(log_ids: Iterable[int]) -> dict[str, int]:
+    """Send these messages over one SMTP connection, each one only if nobody else sends or sent it.
+
+    What the task runs. Returns counts by outcome: sent, retry, given_up, skipped.
+    """
+    log_ids = list(log_ids)
+    claimed = _claim(log_ids)
+    counts = {"sent": 0, "retry": 0, "given_up": 0, "skipped": len(log_ids) - len(claimed)}
+    if not claimed:
+        return counts
+    logs = EmailLog.objects.select_related(
+        "registration__event__host_city", "registration__organisation", "session"
+    ).in_bulk(claimed)
+    retries: dict[datetime.datetime, list[int]] = {}
+    connection = _open_connection()
+    try:
+        for log_id in claimed:
+            log = logs.get(log_id)
+            if log is None:  # erased with its registration meanwhile
+                counts["skipped"] += 1
+                continue
+            outcome = deliver(log, connection=connection)
+            counts[outcome] += 1
+            if outcome == "retry":
+                retries.setdefault(log.retry_run_after, []).append(log.pk)
+    finally:
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # a connection that broke is closed already, as far as we care
+                logger.debug("Closing the SMTP connection failed", exc_info=True)
+    for run_after, ids in retries.items():
+        transaction.on_commit(lambda ids=ids, run_after=run_after: enqueue(ids, run_after=run_after))
+    return counts
+
+
+def _open_connection():
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except Exception:
+        return None  # each message then tries (and fails, and is recorded) on its own
+    return connection
+
+
+def send(log_id: int) -> bool:
+    """Send one recorded message now, if it is not sent or being sent; True when it went out."""
+    return send_batch([log_id])["sent"] == 1
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """How long after its attempts-th failed attempt a message is tried again: 5, 10, 20 ... minutes,
+    at most 6 hours."""
+    return min(datetime.timedelta(minutes=5) * 2 ** (attempts - 1), datetime.timedelta(hours=6))
+
+
+def give_up_reason(error: Exception) -> str | None:
+    """Why a failure is permanent, or None when it is temporary and worth another attempt.
+
+    Permanent: no address left, or a 5xx refusal of the recipient or the message. A refused sender
+    or failed login (5xx too) says that our own settings are wrong: temporary, since every message
+    would fail alike and an organiser fixes the settings, after which they go.
+    """
+    if isinstance(error, NoRecipient):
+        return EmailLog.GiveUpReason.NO_RECIPIENT
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        if codes and all(500 <= code < 600 for code in codes):
+            return EmailLog.GiveUpReason.REFUSED
+        return None
+    if isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPAuthenticationError):
+        return None
+    if isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600:
+        return EmailLog.GiveUpReason.REFUSED
+    return None
+
+
+def deliver(log: EmailLog, *, connection=None) -> str:
+    """Send a claimed message and record the outcome: "sent", "retry" or "given_up". Never raises."""
     attempts = log.attempts + 1
     try:
         message = build_message(log)
         message.connection = connection
         message.send()
     except Exception as error:  # a mail server that is down must never lose the registration
-        logger.exception(
-            "E-mail %s (%s) for registration %s was not sent", log.pk, log.kind, log.registration_id
-        )
+        error_text = f"{type(error).__name__}: {error}"[:2000]
+        reason = give_up_reason(error)
+        if reason is None and attempts >= settings.EMAIL_MAX_ATTEMPTS:
+            reason = EmailLog.GiveUpReason.TOO_MANY_ATTEMPTS
+        if reason is None:
+            delay = retry_delay(attempts)
+            log.status, log.next_attempt_at = EmailLog.Status.FAILED, clock.now() + delay
+            log.retry_run_after = timezone.now() + delay  # the queue runs on the real clock
+            logger.warning(
+                "E-mail %s (%s) was not sent, attempt %s; retried in %s: %s",
+                log.pk, log.kind, attempts, delay, error_text,
+            )  # fmt: skip
+        else:
+            log.status, log.next_attempt_at = EmailLog.Status.GIVEN_UP, None
+            logger.warning("E-mail %s (%s) given up (%s): %s", log.pk, log.kind, reason, error_text)
+        log.attempts, log.error, log.give_up_reason = attempts, error_text, reason or ""
         EmailLog.objects.filter(pk=log.pk).update(
-            status=EmailLog.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000], attempts=attempts
+            status=log.status,
+            error=error_text,
+            attempts=attempts,
+            next_attempt_at=log.next_attempt_at,
+            give_up_reason=log.give_up_reason,
         )
-        log.status, log.attempts = EmailLog.Status.FAILED, attempts
-        return False
+        return "retry" if reason is None else "given_up"
     sent_at = clock.now()
     EmailLog.objects.filter(pk=log.pk).update(
         status=EmailLog.Status.SENT,
         error="",
+        give_up_reason="",
         attempts=attempts,
         sent_at=sent_at,
+        next_attempt_at=None,
         subject=message.subject,
         recipient=log.registration.email,
     )
     log.status, log.attempts, log.sent_at = EmailLog.Status.SENT, attempts, sent_at
-    return True
+    return "sent"
 
 
-def send_pending(*, include_failed: bool = True, limit: int = 500) -> tuple[int, int]:
-    """Send messages still waiting (and, by default, those that failed). Returns (sent, failed).
+def due() -> Q:
+    """Messages that send_pending_emails should send now."""
+    now = clock.now()
+    return Q(
+        status__in=[EmailLog.Status.PENDING, EmailLog.Status.FAILED, EmailLog.Status.SENDING],
+        next_attempt_at__lte=now,
+    )
 
-    A pending message younger than a minute is left to the request that is about to send it.
+
+def give_up_without_recipient() -> int:
+    """Give up, in one update, every due message whose registration has no address left."""
+    return (
+        EmailLog.objects.filter(due())
+        .filter(Q(registration__anonymised_at__isnull=False) | Q(registration__email=""))
+        .update(
+            status=EmailLog.Status.GIVEN_UP,
+            give_up_reason=EmailLog.GiveUpReason.NO_RECIPIENT,
+            error="NoRecipient: the registration has been anonymised or erased: there is no address to send to.",
+            next_attempt_at=None,
+        )
+    )
+
+
+def send_pending(*, limit: int | None = None) -> dict[str, int]:
+    """Send, in this process, every message that is due: never sent by its task (the worker or the
+    queue was down), or failed and due for its next attempt. For cron; returns counts by outcome.
+
+    Messages that can never go (no address left) are given up first, all at once, so they never
+    stand in front of real ones; a 5xx refusal is given up on its first attempt.
     """
-    due = Q(status=EmailLog.Status.PENDING, created_at__lt=clock.now() - datetime.timedelta(minutes=1))
-    if include_failed:
-        due |= Q(status=EmailLog.Status.FAILED)
-    sent = failed = 0
-    for log_id in (
-        EmailLog.objects.filter(due).order_by("created_at", "id").values_list("pk", flat=True)[:limit]
-    ):
-        if send(log_id):
-            sent += 1
-        else:
-            failed += 1
-    return sent, failed
+    given_up = give_up_without_recipient()
+    ids = list(
+        EmailLog.objects.filter(due()).order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit]
+    )
+    totals = {"sent": 0, "retry": 0, "given_up": given_up, "skipped": 0}
+    for start in range(0, len(ids), BATCH_SIZE):
+        for outcome, count in send_batch(ids[start : start + BATCH_SIZE]).items():
+            totals[outcome] += count
+    return totals
+
+
+def resend(logs: Iterable[EmailLog]) -> int:
+    """Send these messages again (an organiser's choice in the admin), through the queue."""
+    ids = [log.pk for log in logs]
+    EmailLog.objects.filter(pk__in=ids).exclude(status=EmailLog.Status.SENDING).update(
+        status=EmailLog.Status.PENDING, give_up_reason="", next_attempt_at=clock.now() + SWEEP_GRACE
+    )
+    send_on_commit(ids)
+    return len(ids)
 
 
 def _waiting_position(place: Place) -> int:
@@ -237,12 +344,12 @@ def _url(obj) -> str:
 def build_message(log: EmailLog) -> EmailMultiAlternatives:
     registration = log.registration
     if registration.anonymised_at or not registration.email:
-        raise ValueError("The registration has been anonymised: there is no address to send to.")
+        raise NoRecipient("The registration has been anonymised: there is no address to send to.")
     event = registration.event
     with translation.override(registration.language or "nl"):
         places = list(
             registration.places.select_related("session__event__host_city")
-            .prefetch_related("session__speaker_roles__speaker__organisation")
+            .prefetch_related(speakers_prefetch("session__"))
             .order_by("session__start_time", "session__title")
         )
         for place in places:
@@ -257,6 +364,7 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
             "waiting": [p for p in places if not p.is_confirmed],
             "session": log.session,
             "manage_url": registration.manage_url,
+            "cancel_url": registration.cancel_url,
         }
         subject = subject_line(log.kind, event=event, session=log.session)
         context["subject"] = subject
@@ -268,6 +376,8 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
                     registration.requested_sessions.order_by("start_time", "end_time", "title")
                 ),
             )
+        for extension in extensions.EXTENSIONS:
+            context.update(extension.email_context(registration, log.kind))
         text = render_to_string(f"registrations/emails/{log.kind}.txt", context)
         html = render_to_string(f"registrations/emails/{log.kind}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[registration.email])
@@ -275,4 +385,15 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
     if log.kind in WITH_CALENDAR and registration.is_active:
         calendar = personal_calendar(registration, [p.session for p in places if p.is_confirmed])
         message.attach("netwerkdag.ics", calendar, "text/calendar")
+    elif log.kind == EmailLog.Kind.SESSION_CHANGED and log.session is not None:
+        # iTIP by mail (RFC 6047): the method is also a parameter of the part's content type.
+        update = personal_calendars.session_update(registration, log.session)
+        message.attach("wijziging.ics", update, "text/calendar; method=REQUEST")
+    elif log.kind == EmailLog.Kind.CANCELLATION:
+        message.attach(
+            "afmelding.ics", personal_calendars.cancellation(registration), "text/calendar; method=CANCEL"
+        )
+    for extension in extensions.EXTENSIONS:
+        for part in extension.email_attachments(registration, log.kind):
+            message.attach(part)
     return message

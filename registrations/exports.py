@@ -6,6 +6,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registrations.participation import Counts
+
 
 def csv_safe(value) -> str:
     """Keep a spreadsheet from reading a value as a formula (=, +, -, @ at the start)."""
@@ -55,4 +57,42 @@ def registrations_csv(registrations) -> HttpResponse:
                 ]
             ]
         )
+    return response
+
+
+def participation_csv(report) -> HttpResponse:
+    """The participation report (registrations/participation.py) as one row per organisation and
+    netwerkdag: every G40 city on every netwerkdag (also with nobody there), other organisations
+    where they took part."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="deelname-per-organisatie.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Organisatie"),
+            _("Soort"),
+            _("Netwerkdag"),
+            _("Datum"),
+            _("Aangemeld"),
+            _("Afgemeld"),
+            *[_("Plaatsen %(pillar)s") % {"pillar": pillar.name} for pillar in report.pillars],
+        ]
+    )
+    for row in report.rows:
+        for event in report.events:
+            counts = row.per_event.get(event.pk) or Counts()
+            if not row.is_g40 and not counts.signed_up:
+                continue
+            writer.writerow(
+                [
+                    csv_safe(row.name),
+                    row.kind,
+                    csv_safe(event.title),
+                    event.date.isoformat(),
+                    counts.registered,
+                    counts.cancelled,
+                    *[row.places.get((event.pk, pillar.pk), 0) for pillar in report.pillars],
+                ]
+            )
     return response

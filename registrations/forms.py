@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from g40events.models import Event, Organisation
+from g40events.oneline import validate_single_line
 from registrations.models import Registration, validate_person_name
 from registrations.services import PersonData, TimeSlot, signup_sessions, time_slots
 
@@ -82,32 +83,27 @@ def _organisation_choices(organisations):
     return [("", _("— Kies je organisatie —"))] + [(labels[kind], groups[kind]) for kind in ordered]
 
 
-class RegistrationForm(SessionChoicesMixin, forms.Form):
+class PersonDetailsForm(forms.Form):
+    """What a registrant tells about themselves, apart from the address: asked on the sign-up form,
+    and corrected on the personal page."""
+
     name = forms.CharField(
         label=_("Naam"),
         max_length=200,
-        validators=[validate_person_name],
+        validators=[validate_single_line, validate_person_name],
         error_messages={"required": _("Vul je naam in."), "max_length": TOO_LONG},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(
-        label=_("E-mailadres"),
-        max_length=254,
-        help_text=_(
-            "Hierheen sturen we de bevestiging en een persoonlijke link om je aanmelding te wijzigen."
-        ),
-        error_messages={
-            "required": _("Vul je e-mailadres in."),
-            "invalid": _("Vul een geldig e-mailadres in, zoals naam@gemeente.nl."),
-            "max_length": TOO_LONG,
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    organisation = forms.ChoiceField(
+        label=_("Organisatie"),
+        required=False,
+        error_messages={"invalid_choice": _("Kies een organisatie uit de lijst.")},
     )
-    organisation = forms.ChoiceField(label=_("Organisatie"), required=False)
     organisation_other = forms.CharField(
         label=_("Andere organisatie"),
         max_length=200,
         required=False,
+        validators=[validate_single_line],
         error_messages={"max_length": TOO_LONG},
         help_text=_("Staat je organisatie niet in de lijst? Typ dan hier de naam."),
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
@@ -116,6 +112,7 @@ class RegistrationForm(SessionChoicesMixin, forms.Form):
         label=_("Functie"),
         max_length=200,
         required=False,
+        validators=[validate_single_line],
         error_messages={"max_length": TOO_LONG},
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
@@ -137,41 +134,19 @@ class RegistrationForm(SessionChoicesMixin, forms.Form):
         ),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    consent = forms.BooleanField(
-        label=_("Ik ga akkoord met het bewaren van mijn gegevens zoals beschreven in de privacyverklaring."),
-        error_messages={
-            "required": _(
-                "Vink dit aan om je aan te melden: zonder je gegevens kunnen we je niet inschrijven."
-            )
-        },
-    )
-    # The honeypot: hidden from people, filled in by form-filling robots.
-    contact_fax = forms.CharField(label=_("Laat dit veld leeg"), required=False, max_length=200)
-    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
         self.organisations = _organisations()
         self.fields["organisation"].choices = _organisation_choices(self.organisations)
-        self.fields["consent"].summary_label = _("Privacyverklaring")
         # One of the two is needed (see clean): neither is marked "niet verplicht".
         self.fields["organisation"].show_optional = False
         self.fields["organisation_other"].show_optional = False
-        try:
-            privacy_url = reverse("registrations:privacy")
-        except NoReverseMatch:  # pragma: no cover - the URL is ours
-            privacy_url = ""
-        self.fields["consent"].help_text = format_html(
-            _('In de <a href="{url}">privacyverklaring</a> lees je wat we bewaren, waarom en hoe lang.'),
-            url=privacy_url,
-        )
-        self.fields["contact_fax"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if not event.ask_dietary_needs:
             del self.fields["dietary_needs"]
         if not event.ask_accessibility_needs:
             del self.fields["accessibility_needs"]
-        self.add_slot_fields(event)
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
@@ -193,11 +168,7 @@ class RegistrationForm(SessionChoicesMixin, forms.Form):
             )
         return cleaned
 
-    @property
-    def is_robot(self) -> bool:
-        return bool(self.data.get("contact_fax"))
-
-    def person(self, language: str = "nl") -> PersonData:
+    def person(self, *, email: str = "", language: str = "nl") -> PersonData:
         data = self.cleaned_data
         organisation = None
         if data.get("organisation"):
@@ -209,7 +180,7 @@ class RegistrationForm(SessionChoicesMixin, forms.Form):
             organisation = Organisation(pk=match) if match else None
         return PersonData(
             name=data["name"],
-            email=data["email"],
+            email=email,
             organisation=organisation,
             organisation_name="" if organisation else data["organisation_other"],
             job_title=" ".join(data.get("job_title", "").split()),
@@ -220,12 +191,77 @@ class RegistrationForm(SessionChoicesMixin, forms.Form):
 
     @property
     def person_fields(self):
-        names = ["name", "email", "organisation", "organisation_other", "job_title"]
-        return [self[name] for name in names]
+        return [self[name] for name in self.PERSON_FIELDS]
 
     @property
     def needs_fields(self):
         return [self[name] for name in ["dietary_needs", "accessibility_needs"] if name in self.fields]
+
+    PERSON_FIELDS = ["name", "organisation", "organisation_other", "job_title"]
+
+    @classmethod
+    def initial_from(cls, registration: Registration) -> dict:
+        """The form filled in with a registration's details (a correction, or signing up again)."""
+        return {
+            "name": registration.name,
+            "email": registration.email,
+            "organisation": str(registration.organisation_id or ""),
+            "organisation_other": registration.organisation_name,
+            "job_title": registration.job_title,
+            "dietary_needs": registration.dietary_needs,
+            "accessibility_needs": registration.accessibility_needs,
+        }
+
+
+class RegistrationForm(SessionChoicesMixin, PersonDetailsForm):
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        max_length=254,
+        help_text=_(
+            "Hierheen sturen we de bevestiging en een persoonlijke link om je aanmelding te wijzigen."
+        ),
+        error_messages={
+            "required": _("Vul je e-mailadres in."),
+            "invalid": _("Vul een geldig e-mailadres in, zoals naam@gemeente.nl."),
+            "max_length": TOO_LONG,
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    consent = forms.BooleanField(
+        label=_("Ik ga akkoord met het bewaren van mijn gegevens zoals beschreven in de privacyverklaring."),
+        error_messages={
+            "required": _(
+                "Vink dit aan om je aan te melden: zonder je gegevens kunnen we je niet inschrijven."
+            )
+        },
+    )
+    # The honeypot: hidden from people, filled in by form-filling robots.
+    contact_fax = forms.CharField(label=_("Laat dit veld leeg"), required=False, max_length=200)
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    field_order = ["name", "email", "organisation", "organisation_other", "job_title"]
+    PERSON_FIELDS = ["name", "email", "organisation", "organisation_other", "job_title"]
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, event=event, **kwargs)
+        self.fields["consent"].summary_label = _("Privacyverklaring")
+        try:
+            privacy_url = reverse("registrations:privacy")
+        except NoReverseMatch:  # pragma: no cover - the URL is ours
+            privacy_url = ""
+        self.fields["consent"].help_text = format_html(
+            _('In de <a href="{url}">privacyverklaring</a> lees je wat we bewaren, waarom en hoe lang.'),
+            url=privacy_url,
+        )
+        self.fields["contact_fax"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.add_slot_fields(event)
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.data.get("contact_fax"))
+
+    def person(self, language: str = "nl") -> PersonData:
+        return super().person(email=self.cleaned_data["email"], language=language)
 
 
 class ChangeSessionsForm(SessionChoicesMixin, forms.Form):
@@ -243,3 +279,8 @@ class CancelForm(forms.Form):
         label=_("Ja, ik meld me af voor deze netwerkdag."),
         error_messages={"required": _("Vink dit aan als je je echt wilt afmelden.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The error summary names the field by this, not by its whole sentence.
+        self.fields["confirm"].summary_label = _("Afmelden")

@@ -6,6 +6,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -103,6 +104,7 @@ class Registration(models.Model):
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
     cancelled_at = models.DateTimeField(_("afgemeld op"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("herinnering verstuurd op"), null=True, blank=True, editable=False)
     requested_sessions = models.ManyToManyField(
         Session,
         verbose_name=_("gekozen sessies (nog zonder plaats)"),
@@ -151,6 +153,11 @@ class Registration(models.Model):
     @property
     def manage_url(self) -> str:
         return absolute_url(self.get_absolute_url())
+
+    @property
+    def cancel_url(self) -> str:
+        """The one-click "Ik kan toch niet" link: the personal token, to a page that asks once more."""
+        return absolute_url(reverse("registrations:cancel", kwargs={"token": self.manage_token}))
 
     @property
     def is_active(self) -> bool:
@@ -216,6 +223,28 @@ class PlaceQuerySet(models.QuerySet):
         """
         return self.waiting().order_by("id")
 
+    def with_waiting_position(self):
+        """Places annotated with `waiting_position`: the number on the session's waiting list (1 gets
+        the next free place), None for a confirmed place. One query, however many places."""
+        ahead = (
+            Place.objects.waiting()
+            .filter(session=models.OuterRef("session"), pk__lt=models.OuterRef("pk"))
+            .order_by()
+            .values("session")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            waiting_position=models.Case(
+                models.When(
+                    status=Place.Status.WAITING,
+                    then=Coalesce(models.Subquery(ahead, output_field=models.IntegerField()), 0) + 1,
+                ),
+                default=None,
+                output_field=models.IntegerField(),
+            )
+        )
+
 
 class Place(models.Model):
     """A registrant's choice of one session: a confirmed place, or a place on its waiting list."""
@@ -266,6 +295,12 @@ def with_place_counts(sessions):
     )
 
 
+def place_counts(sessions) -> dict[int, tuple[int, int]]:
+    """Per session id: (confirmed places, places on the waiting list), as with_place_counts counts them."""
+    rows = with_place_counts(Session.objects.filter(pk__in=[s.pk for s in sessions])).order_by()
+    return {pk: (taken, waiting) for pk, taken, waiting in rows.values_list("pk", "taken", "waiting")}
+
+
 class EmailLog(models.Model):
     """One e-mail to a registrant: written in the same transaction as the change it reports.
 
@@ -279,11 +314,20 @@ class EmailLog(models.Model):
         PROMOTION = "promotion", _("Van de wachtlijst geplaatst")
         CHANGE = "change", _("Wijziging bevestigd")
         CANCELLATION = "cancellation", _("Afmelding bevestigd")
+        REMINDER = "reminder", _("Herinnering")
+        SESSION_CHANGED = "session_changed", _("Sessie gewijzigd (agenda-update)")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Nog te verzenden")
+        SENDING = "sending", _("Wordt verzonden")
         SENT = "sent", _("Verzonden")
-        FAILED = "failed", _("Mislukt")
+        FAILED = "failed", _("Mislukt, wordt opnieuw geprobeerd")
+        GIVEN_UP = "given_up", _("Opgegeven")
+
+    class GiveUpReason(models.TextChoices):
+        REFUSED = "refused", _("Geweigerd door de mailserver")
+        NO_RECIPIENT = "no_recipient", _("Geen adres meer (geanonimiseerd of gewist)")
+        TOO_MANY_ATTEMPTS = "too_many_attempts", _("Te vaak mislukt")
 
     registration = models.ForeignKey(
         Registration,
@@ -305,15 +349,27 @@ class EmailLog(models.Model):
     subject = models.CharField(_("onderwerp"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(_("foutmelding"), blank=True)
+    give_up_reason = models.CharField(
+        _("reden opgegeven"), max_length=30, choices=GiveUpReason.choices, blank=True
+    )
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
     created_at = models.DateTimeField(_("aangemaakt op"), default=clock.now, editable=False)
+    next_attempt_at = models.DateTimeField(
+        _("volgende poging"),
+        null=True,
+        blank=True,
+        help_text=_("Wanneer een bericht dat nog niet verzonden is, (opnieuw) wordt geprobeerd."),
+    )
     sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("e-mail")
         verbose_name_plural = _("e-mails")
-        indexes = [models.Index(fields=["status"], name="emaillog_status")]
+        indexes = [
+            models.Index(fields=["status"], name="emaillog_status"),
+            models.Index(fields=["status", "next_attempt_at"], name="emaillog_due"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.recipient}"

@@ -36,6 +36,7 @@ from registrations.models import (
     Place,
     Registration,
     normalise_email,
+    place_counts,
     validate_person_name,
     with_place_counts,
 )
@@ -213,31 +214,6 @@ def _lock_sessions(session_ids: Iterable[int]) -> dict[int, Session]:
     return {session.pk: session for session in sessions}
 
 
-def _confirmed_counts(sessions: Iterable[Session]) -> dict[int, int]:
-    rows = (
-        Place.objects.confirmed()
-        .filter(session__in=[s.pk for s in sessions])
-        .values("session")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
-    return {row["session"]: row["count"] for row in rows}
-
-
-def _place_counts(sessions: Iterable[Session]) -> dict[int, tuple[int, int]]:
-    """Per session id: (confirmed places, places on the waiting list)."""
-    rows = (
-        Place.objects.filter(session__in=[s.pk for s in sessions])
-        .values("session")
-        .annotate(
-            confirmed=Count("id", filter=Q(status=Place.Status.CONFIRMED)),
-            waiting=Count("id", filter=Q(status=Place.Status.WAITING)),
-        )
-        .order_by()
-    )
-    return {row["session"]: (row["confirmed"], row["waiting"]) for row in rows}
-
-
 def _has_free_place(session: Session, confirmed: int) -> bool:
     return session.capacity is None or confirmed < session.capacity
 
@@ -264,7 +240,7 @@ def _take_places(registration: Registration, sessions: Sequence[Session]) -> lis
     lock contention or by a place freed outside these services, first gives those places to its
     waiting list: a newcomer never goes before the first in line.
     """
-    counts = _place_counts(sessions)
+    counts = place_counts(sessions)
     now = clock.now()
     places = []
     for session in sessions:
@@ -289,7 +265,8 @@ def _fill(session: Session) -> list[Place]:
     """Promote waiting people in order of arrival while the (locked) session has free places."""
     waiting = Place.objects.waiting_list().filter(session=session).select_related("registration")
     if session.capacity is not None:
-        free = session.capacity - _confirmed_counts([session]).get(session.pk, 0)
+        confirmed, _waiting = place_counts([session])[session.pk]
+        free = session.capacity - confirmed
         if free <= 0:
             return []
         waiting = waiting[:free]
@@ -319,7 +296,12 @@ SIGN_UP_MAILS = [
 
 
 def register(
-    *, event: Event, person: PersonData, session_ids: Sequence[int], submission_key: str = ""
+    *,
+    event: Event,
+    person: PersonData,
+    session_ids: Sequence[int],
+    submission_key: str = "",
+    at_desk: bool = False,
 ) -> SignUp:
     """Register a person for a netwerkdag and the chosen sessions.
 
@@ -333,6 +315,8 @@ def register(
     registered gets its manage link by mail; one still waiting takes the new details and gets its
     link again; such repeat mails go at most once per REGISTRATION_REPEAT_MAIL_MINUTES per address.
     The same form sent twice does nothing the second time.
+    At the desk on the day (at_desk, checkin.services.register_walk_in) staff saw the person: the
+    address needs no confirmation link and sign-up need not be open; the day's maximum still holds.
     Raises InvalidName, RegistrationClosed, EventFull, InvalidChoice or TryAgainLater.
     Side effects: one mail (confirmation, confirm-address link or manage link), after the commit.
     """
@@ -341,13 +325,13 @@ def register(
     except ValidationError as error:
         raise InvalidName(error.messages[0]) from error
     email_normalised = normalise_email(person.email)
-    listed = is_listed_address(email_normalised)
+    listed = at_desk or is_listed_address(email_normalised)
     try:
         with locking_transaction():
             if event.capacity is not None:
                 # The day's own limit: one sign-up at a time counts the registrations.
                 event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
-            if event.registration_state() != RegistrationState.OPEN:
+            if event.registration_state() != RegistrationState.OPEN and not at_desk:
                 raise RegistrationClosed
             # Locks in the order event, registration, sessions: the order confirm_address and
             # change_sessions take them in, so that none of them waits on another in a circle.
@@ -548,6 +532,35 @@ def change_sessions(*, registration: Registration, session_ids: Sequence[int]) -
     return registration
 
 
+def can_correct_details(registration: Registration) -> bool:
+    return can_cancel(registration)
+
+
+def correct_details(*, registration: Registration, person: PersonData) -> Registration:
+    """A registrant corrects their name, organisation, job title and needs (not the address, which
+    is who they are) until the netwerkdag begins. Places and waiting lists stay as they are.
+    Raises InvalidName or RegistrationClosed. Side effects: none (no mail).
+    """
+    try:
+        validate_person_name(person.name)
+    except ValidationError as error:
+        raise InvalidName(error.messages[0]) from error
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("event")
+            .get(pk=registration.pk)
+        )
+        if not can_correct_details(registration):
+            raise RegistrationClosed(_("Je gegevens wijzigen kan niet meer."))
+        fields = _person_fields(registration.event, person)
+        del fields["email"], fields["language"]
+        for name, value in fields.items():
+            setattr(registration, name, value)
+        registration.save(update_fields=[*fields, "updated_at"])
+    return registration
+
+
 def cancel(*, registration: Registration, notify: bool = True) -> Registration:
     """Cancel a registration: its places are freed and go to the first on each waiting list.
 
@@ -609,6 +622,62 @@ def remove_place(*, place: Place) -> list[Place]:
         if session is None or not deleted:
             return []
         return _fill(session)
+
+
+def queue_reminders(*, today: datetime.date | None = None) -> int:
+    """Queue the reminder of every netwerkdag whose reminder day has come (Event.reminder_days_before
+    days before it; 0: none), once per registration. Returns the number queued.
+
+    It goes to each confirmed registration (not cancelled, not anonymised, not waiting for its
+    address to be confirmed) that signed up before the reminder day and has had none
+    (Registration.reminded_at, set in the same transaction as the message is recorded). A run on a
+    later day before the netwerkdag catches up on what an earlier run missed; from the day itself on
+    nothing goes. Safe to run as often as you like, and by two processes at once.
+    Side effects: reminder e-mails (with the person's sessions, .ics and "Ik kan toch niet" link).
+    """
+    today = today or clock.today()
+    count = 0
+    for event in Event.objects.filter(date__gt=today, reminder_days_before__gt=0):
+        reminder_day = event.date - datetime.timedelta(days=event.reminder_days_before)
+        if reminder_day > today:
+            continue
+        due = (
+            event.registrations.active()
+            .filter(anonymised_at__isnull=True, reminded_at__isnull=True)
+            .filter(created_at__lt=clock.local_datetime(reminder_day, datetime.time(0)))
+            .exclude(email="")
+            .order_by("pk")
+        )
+        while batch := list(due.values_list("pk", flat=True)[:100]):
+            with transaction.atomic():
+                now = clock.now()
+                mine = list(due.filter(pk__in=batch).select_for_update(skip_locked=True))
+                Registration.objects.filter(pk__in=[r.pk for r in mine]).update(reminded_at=now)
+                logs = [emails.record_email(registration, EmailLog.Kind.REMINDER) for registration in mine]
+                emails.send_on_commit([log.pk for log in logs])
+            count += len(mine)
+            if not mine:
+                break
+    return count
+
+
+def notify_session_changed(*, session: Session) -> int:
+    """Tell everyone with a confirmed place in the session that its time or room changed, with an
+    update their calendar applies (same UID as their confirmation, higher SEQUENCE, METHOD:REQUEST).
+    Returns the number of messages. Side effects: those e-mails, after the commit.
+    """
+    with transaction.atomic():
+        registrations = Registration.objects.active().filter(
+            anonymised_at__isnull=True,
+            places__session=session,
+            places__status=Place.Status.CONFIRMED,
+        )
+        logs = [
+            emails.record_email(registration, EmailLog.Kind.SESSION_CHANGED, session=session)
+            for registration in registrations.exclude(email="").order_by("pk")
+        ]
+        emails.send_on_commit([log.pk for log in logs])
+    return len(logs)
 
 
 def fill_from_waiting_list(*, session: Session) -> list[Place]:

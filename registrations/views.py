@@ -4,6 +4,7 @@ import math
 import secrets
 import time
 from email.utils import parseaddr
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,8 +20,8 @@ from django.views.generic import FormView, TemplateView
 
 from g40events.models import Event, RegistrationState
 from g40events.proxies import client_address
-from registrations import services
-from registrations.forms import CancelForm, ChangeSessionsForm, RegistrationForm
+from registrations import extensions, services
+from registrations.forms import CancelForm, ChangeSessionsForm, PersonDetailsForm, RegistrationForm
 from registrations.models import Registration
 
 logger = logging.getLogger(__name__)
@@ -87,6 +88,10 @@ class EventMixin:
         return super().get_context_data(event=self.event, **kwargs)
 
 
+# The query parameter of the "Toch weer aanmelden" link: the personal token of the cancelled registration.
+AGAIN_PARAMETER = "opnieuw"
+
+
 class RegisterView(EventMixin, FormView):
     """The sign-up form of a netwerkdag; a clear message instead of the form when it is not open."""
 
@@ -118,7 +123,18 @@ class RegisterView(EventMixin, FormView):
         return kwargs
 
     def get_initial(self):
-        return {"submission": secrets.token_urlsafe(24)}
+        initial = {"submission": secrets.token_urlsafe(24)}
+        if previous := self.previous_registration():
+            initial.update(PersonDetailsForm.initial_from(previous))
+        return initial
+
+    def previous_registration(self) -> Registration | None:
+        """The registration whose personal page sent the person here to sign up again ("Toch weer
+        aanmelden"): the form starts from their details. The link carries the personal token."""
+        key = Registration.key_from_token(self.request.GET.get(AGAIN_PARAMETER, ""))
+        if key is None:
+            return None
+        return Registration.objects.filter(manage_key=key, anonymised_at__isnull=True).first()
 
     def form_valid(self, form):
         try:
@@ -248,21 +264,26 @@ class ConfirmView(TemplateView):
         )
 
 
+def registration_from_token(token: str) -> Registration | None:
+    """The registration a personal link names: confirmed or cancelled, not anonymised."""
+    key = Registration.key_from_token(token)
+    if key is None:
+        return None
+    return (
+        Registration.objects.select_related("event__host_city", "organisation")
+        .filter(manage_key=key, anonymised_at__isnull=True)
+        .exclude(status=Registration.Status.UNCONFIRMED)
+        .first()
+    )
+
+
 class ManageView(TemplateView):
     """A registrant's own page behind the personal link: see, change the sessions, or cancel."""
 
     template_name = "registrations/manage.html"
 
     def dispatch(self, request, *args, **kwargs):
-        key = Registration.key_from_token(kwargs["token"])
-        self.registration = None
-        if key is not None:
-            self.registration = (
-                Registration.objects.select_related("event__host_city", "organisation")
-                .filter(manage_key=key, anonymised_at__isnull=True)
-                .exclude(status=Registration.Status.UNCONFIRMED)
-                .first()
-            )
+        self.registration = registration_from_token(kwargs["token"])
         if self.registration is None:
             response = TemplateResponse(request, "registrations/bad_link.html", status=404)
         else:
@@ -273,20 +294,43 @@ class ManageView(TemplateView):
     def get_context_data(self, **kwargs):
         registration = self.registration
         context = super().get_context_data(**kwargs)
+        places = (
+            registration.places.with_waiting_position()
+            .select_related("session")
+            .order_by("session__start_time", "session__title")
+        )
         context.update(
             registration=registration,
             event=registration.event,
-            places=registration.places.select_related("session").order_by(
-                "session__start_time", "session__title"
-            ),
+            places=places,
             can_change=services.can_change(registration),
             can_cancel=services.can_cancel(registration),
+            can_correct=services.can_correct_details(registration),
+            again_url=self.again_url(registration),
         )
+        for extension in extensions.EXTENSIONS:
+            context.update(extension.personal_page_context(registration))
+        if context["can_correct"]:
+            context.setdefault(
+                "details_form",
+                PersonDetailsForm(
+                    event=registration.event, initial=PersonDetailsForm.initial_from(registration)
+                ),
+            )
         if context["can_change"]:
             context.setdefault("change_form", ChangeSessionsForm(registration=registration))
         if context["can_cancel"]:
             context.setdefault("cancel_form", CancelForm())
         return context
+
+    @staticmethod
+    def again_url(registration: Registration) -> str | None:
+        """Where "Toch weer aanmelden" leads: the sign-up form, filled in with the person's details."""
+        event = registration.event
+        if registration.is_active or event.registration_state() != RegistrationState.OPEN:
+            return None
+        url = reverse("registrations:register", kwargs={"slug": event.slug})
+        return f"{url}?{urlencode({AGAIN_PARAMETER: registration.manage_token})}"
 
     def post(self, request, *args, **kwargs):
         registration = self.registration
@@ -301,6 +345,19 @@ class ManageView(TemplateView):
                 form.add_error(None, error.message)
                 return self.render_to_response(self.get_context_data(change_form=form), status=409)
             messages.success(request, _("Je keuzes zijn opgeslagen. We hebben je een bevestiging gemaild."))
+        elif action == "details" and services.can_correct_details(registration):
+            form = PersonDetailsForm(request.POST, event=registration.event)
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(details_form=form), status=400)
+            try:
+                services.correct_details(registration=registration, person=form.person())
+            except services.InvalidName as error:
+                form.add_error("name", error.message)
+                return self.render_to_response(self.get_context_data(details_form=form), status=400)
+            except services.RegistrationError as error:
+                form.add_error(None, error.message)
+                return self.render_to_response(self.get_context_data(details_form=form), status=409)
+            messages.success(request, _("Je gegevens zijn opgeslagen."))
         elif action == "cancel" and services.can_cancel(registration):
             form = CancelForm(request.POST)
             if not form.is_valid():
@@ -314,6 +371,57 @@ class ManageView(TemplateView):
         else:
             messages.warning(request, _("Dat kan op dit moment niet meer."))
         return redirect(request.path)
+
+
+class CancelView(TemplateView):
+    """The reminder's "Ik kan toch niet" link (the personal link's token): one screen that asks
+    once more, and a button that cancels, which gives the places to the first on each waiting list.
+
+    Opening the link changes nothing, so that a mail filter that opens every link cancels nothing.
+    """
+
+    template_name = "registrations/cancel.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.registration = registration_from_token(kwargs["token"])
+        if self.registration is None:
+            response = TemplateResponse(request, "registrations/bad_link.html", status=404)
+        elif not self.registration.is_active:
+            messages.info(request, _("Je bent al afgemeld. Hier vind je je aanmelding."))
+            response = redirect(self.registration.get_absolute_url())
+        elif not services.can_cancel(self.registration):
+            messages.warning(request, _("Afmelden via de website kan niet meer: de netwerkdag is begonnen."))
+            response = redirect(self.registration.get_absolute_url())
+        else:
+            response = super().dispatch(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    def get_context_data(self, **kwargs):
+        registration = self.registration
+        return super().get_context_data(
+            registration=registration,
+            event=registration.event,
+            places=registration.places.select_related("session").order_by(
+                "session__start_time", "session__title"
+            ),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.cancel(registration=self.registration)
+        except services.TryAgainLater as error:
+            response = self.render_to_response(self.get_context_data(problem=error.message), status=503)
+            response["Retry-After"] = "5"
+            return response
+        messages.success(
+            request,
+            _(
+                "Je bent afgemeld. Je plaatsen gaan naar wie op de wachtlijst stond; we hebben je een bevestiging gemaild."
+            ),
+        )
+        return redirect(self.registration.get_absolute_url())
 
 
 def privacy_contact() -> str:

@@ -56,6 +56,10 @@ class SessionAdminExtension:
     def session_saved(self, model_admin, request, session: Session) -> None:
         """Called after an organiser saved a session, on its page or in the programme inline."""
 
+    def session_changed(self, model_admin, request, session: Session, changed: Sequence[str]) -> None:
+        """Called after session_saved when an organiser changed an existing session: `changed`
+        names the fields that changed."""
+
 
 SESSION_EXTENSIONS: list[SessionAdminExtension] = []
 
@@ -70,9 +74,11 @@ def _annotated(queryset):
     return queryset
 
 
-def _session_saved(model_admin, request, session: Session) -> None:
+def _session_saved(model_admin, request, session: Session, changed: Sequence[str] = ()) -> None:
     for extension in SESSION_EXTENSIONS:
         extension.session_saved(model_admin, request, session)
+        if changed:
+            extension.session_changed(model_admin, request, session, changed)
 
 
 class SessionSpeakerInline(admin.TabularInline):
@@ -143,7 +149,7 @@ class SessionAdmin(CoordinatorScopedAdmin, ProgrammeSpreadsheetAdmin, ContentHis
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        _session_saved(self, request, obj)
+        _session_saved(self, request, obj, form.changed_data if change else ())
 
 
 class SessionInline(admin.TabularInline):
@@ -182,9 +188,10 @@ class SessionInline(admin.TabularInline):
         class ProgrammeFormSet(formset):
             def save(self, commit=True):
                 saved = super().save(commit)
+                changed = {session.pk: fields for session, fields in self.changed_objects}
                 for form in self.forms:
                     if form.instance.pk and form not in self.deleted_forms:
-                        _session_saved(model_admin, request, form.instance)
+                        _session_saved(model_admin, request, form.instance, changed.get(form.instance.pk, ()))
                 return saved
 
         return ProgrammeFormSet

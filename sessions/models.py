@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from g40events import clock
-from g40events.models import Event, Pillar, Recap, ThemeGroup
+from g40events.models import Event, EventQuerySet, Pillar, Recap, ThemeGroup
 from g40events.oneline import validate_single_line
 from g40events.text import RenderedMarkdownField, RenderedMarkdownMixin
 from g40events.validators import (
@@ -24,22 +24,30 @@ from sessions.storage import private_storage
 from speakers.models import Speaker
 
 
+def speakers_prefetch(through: str = "") -> models.Prefetch:
+    """The speakers of sessions in their order, each with their organisation, in one query.
+
+    `through` leads from the queryset's model to the sessions, e.g. "session__" for places.
+    """
+    return models.Prefetch(
+        f"{through}speaker_roles", queryset=SessionSpeaker.objects.select_related("speaker__organisation")
+    )
+
+
 class SessionQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(event__status="published")
+        return self.filter(EventQuerySet.published_q("event__"))
+
+    def with_speakers(self):
+        """Sessions with `speaker_roles` (and their speakers and organisations) fetched."""
+        return self.prefetch_related(speakers_prefetch())
 
     def for_programme(self):
         """Everything a programme listing shows, in a fixed number of queries."""
-        return self.select_related("event").prefetch_related(
-            "pillars",
-            "theme_groups__pillar",
-            models.Prefetch(
-                "speaker_roles",
-                queryset=SessionSpeaker.objects.select_related("speaker__organisation").order_by(
-                    "position", "id"
-                ),
-            ),
-            "materials",
+        return (
+            self.select_related("event")
+            .with_speakers()
+            .prefetch_related("pillars", "theme_groups__pillar", "materials")
         )
 
     def for_pillar(self, pillar):

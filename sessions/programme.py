@@ -76,6 +76,25 @@ class CardMaterial:
     file_type: str | None  # "PDF" for an uploaded file; None for a link
 
 
+@dataclass(frozen=True)
+class Places:
+    """The places of a session that takes sign-ups, while sign-up is open (registrations/programme.py)."""
+
+    capacity: int | None  # None: no maximum
+    taken: int
+    waiting: int
+    sign_up_url: str
+
+    @property
+    def left(self) -> int | None:
+        return None if self.capacity is None else max(0, self.capacity - self.taken)
+
+    @property
+    def is_full(self) -> bool:
+        """Whether a new sign-up joins the waiting list: no place left, or others wait already."""
+        return self.capacity is not None and (self.taken >= self.capacity or self.waiting > 0)
+
+
 @dataclass
 class SessionCard:
     """A session with everything its card, its row or its page shows of it."""
@@ -94,11 +113,7 @@ class SessionCard:
     pillars: list[PillarTag] = field(default_factory=list)
     theme_groups: list[ThemeGroupTag] = field(default_factory=list)
     materials: list[CardMaterial] = field(default_factory=list)
-
-    @property
-    def has_page_to_open(self) -> bool:
-        """Whether the session page tells more than the card: the title links there if so."""
-        return self.has_description or bool(self.speakers) or bool(self.materials)
+    places: Places | None = None  # while sign-up is open, for a session that takes sign-ups
 
     @property
     def is_for_everyone(self) -> bool:

@@ -1,13 +1,14 @@
 from django import forms
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
 
 from g40events.links import absolute_url
+from g40events.preview import PreviewMixin
 from g40events.text import summary
-from g40events.views import PreviewMixin
+from registrations.programme import add_places, places_lifetime
 from sessions import uploads
 from sessions.models import Session, SpeakerUpload
 from sessions.programme import session_cards
@@ -18,13 +19,10 @@ class SessionDetailView(PreviewMixin, DetailView):
 
     template_name = "programme/session_detail.html"
     context_object_name = "session"
-    preview_permission = "programme.change_session"
+    queryset = Session.objects.select_related("event__host_city")
 
     def get_queryset(self):
-        sessions = Session.objects.select_related("event__host_city").filter(
-            event__slug=self.kwargs["event_slug"]
-        )
-        return sessions if self.can_preview() else sessions.published()
+        return super().get_queryset().filter(event__slug=self.kwargs["event_slug"])
 
     def get_context_data(self, **kwargs):
         session = self.object
@@ -32,11 +30,18 @@ class SessionDetailView(PreviewMixin, DetailView):
         return super().get_context_data(
             event=session.event,
             card=card,
-            preview=not session.event.is_published,
+            places_as_of=add_places([card], session.event),
             meta_description=summary(session.description_html) or session.title,
             canonical_url=absolute_url(session.get_absolute_url()),
             **kwargs,
         )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["places_as_of"]:
+            # As the netwerkdag page: places change without a save of content.
+            patch_cache_control(response, s_maxage=places_lifetime())
+        return response
 
 
 class SpeakerUploadForm(forms.ModelForm):

@@ -5,16 +5,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from g40events.models import Organisation
+from g40events.models import EventQuerySet, Organisation
 from g40events.oneline import validate_single_line
 from g40events.text import RenderedMarkdownField, RenderedMarkdownMixin
 from g40events.validators import PHOTO_EXTENSIONS, PHOTO_MAX_BYTES, FileExtensionValidator, FileSizeValidator
 
 
 class SpeakerQuerySet(models.QuerySet):
-    def with_published_sessions(self):
+    def published(self):
         """Speakers who appear in at least one session of a published netwerkdag."""
-        return self.filter(session_roles__session__event__status="published").distinct()
+        return self.filter(EventQuerySet.published_q("session_roles__session__event__")).distinct()
 
 
 class Speaker(RenderedMarkdownMixin, models.Model):

@@ -8,7 +8,7 @@ class SpeakerSitemap(CanonicalSitemap):
     changefreq = "monthly"
 
     def items(self):
-        return list(Speaker.objects.with_published_sessions().order_by("sort_name", "pk"))
+        return list(Speaker.objects.published().order_by("sort_name", "pk"))
 
     def lastmod(self, speaker):
         return speaker.updated_at

@@ -4,8 +4,8 @@ from itertools import groupby
 from django.views.generic import DetailView, ListView
 
 from g40events.links import absolute_url
+from g40events.preview import PreviewMixin
 from g40events.text import summary
-from g40events.views import PreviewMixin
 from sessions.models import Session
 from sessions.programme import sessions_by_edition
 from speakers.models import Speaker
@@ -24,7 +24,7 @@ class SpeakerListView(ListView):
     context_object_name = "speakers"
 
     def get_queryset(self):
-        return Speaker.objects.with_published_sessions().select_related("organisation")
+        return Speaker.objects.published().select_related("organisation")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -40,18 +40,13 @@ class SpeakerDetailView(PreviewMixin, DetailView):
 
     template_name = "speakers/speaker_detail.html"
     context_object_name = "speaker"
-    preview_permission = "speakers.change_speaker"
-
-    def get_queryset(self):
-        speakers = Speaker.objects.select_related("organisation")
-        return speakers if self.can_preview() else speakers.with_published_sessions()
+    queryset = Speaker.objects.select_related("organisation")
 
     def get_context_data(self, **kwargs):
         speaker = self.object
         editions = sessions_by_edition(Session.objects.filter(speaker_roles__speaker=speaker))
         return super().get_context_data(
             sessions_by_edition=editions,
-            preview=not editions,
             meta_description=summary(speaker.bio_html) or speaker.name,
             canonical_url=absolute_url(speaker.get_absolute_url()),
             **kwargs,

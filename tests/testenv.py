@@ -10,3 +10,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("STATIC_MANIFEST", "off")
 # A developer's .env (the demo's SITE_DATE, DEBUG, ...) must not leak into the tests: read none.
 os.environ["ENV_FILE"] = ""
+# Tasks (the e-mails) run at once, after the commit, in the test's own process; the tests that run
+# a real worker say so for themselves.
+os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('g40events', '0008_history'),
+        ('g40events', '0009_history'),
         ('programme', '0005_titles_on_one_line'),
         ('speakers', '0005_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

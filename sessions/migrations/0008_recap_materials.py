@@ -17,7 +17,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('g40events', '0008_history'),
+        ('g40events', '0009_history'),
         ('programme', '0007_speaker_uploads'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

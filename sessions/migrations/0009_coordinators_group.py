@@ -10,7 +10,7 @@ def create_group(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("programme", "0008_recap_materials"),
-        ("g40events", "0009_theme_group_coordinators"),
+        ("g40events", "0010_theme_group_coordinators"),
         ("speakers", "0005_history"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('g40events', '0008_history'),
+        ('g40events', '0009_history'),
         ('speakers', '0004_names_on_one_line'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -29,6 +29,7 @@ PUBLIC_PAGES = {
     "theme group": "/themagroepen/woningmarkt/",
     "recaps": "/terugblik/",
     "recap": "/terugblik/terugblik-deventer-sociale-pijler/",
+    "accessibility statement": "/toegankelijkheid/",
     "not found": "/bestaat-niet/",
 }
 

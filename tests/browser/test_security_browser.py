@@ -75,7 +75,6 @@ def demo(settings, tmp_path, live_server):
     settings.SITE_DATE = datetime.date(2024, 5, 1)
     settings.MEDIA_ROOT = tmp_path
     settings.SITE_URL = live_server.url
-    settings.REGISTRATION_EMAIL_IN_BACKGROUND = False
     call_command("load_demo", no_organiser=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
@@ -131,6 +130,7 @@ def admin_pages() -> list[str]:
     # The printable list of a session's participants.
     session = Session.objects.filter(takes_registrations=True).order_by("pk").first()
     paths.append(f"/beheer/registrations/registration/sessie/{session.pk}/deelnemers/")
+    paths.append("/beheer/registrations/registration/deelname/")
     return paths
 
 
@@ -215,3 +215,18 @@ def test_an_uploaded_pdf_opens_in_the_browser_and_a_slide_deck_downloads(live_se
     with page.expect_download() as download_info:
         page.evaluate("url => { window.location.href = url; }", f"{live_server.url}/uploads/{deck.file.name}")
     assert download_info.value.suggested_filename == "dias.pptx"
+
+
+def test_participation_report_has_no_axe_violations(live_server, organiser_page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.browser.test_public_browser import WCAG_21_AA
+
+    page = organiser_page
+    page.goto(live_server.url + "/beheer/registrations/registration/deelname/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Deelname per organisatie"
+    assert page.get_by_role("img", name="Staafdiagram: aangemelde deelnemers per G40-stad").count() == 1
+    results = Axe().run(page, context={"include": [["#content"]]}, options=WCAG_21_AA).response
+    assert results["violations"] == [], [
+        (v["id"], [n["target"] for n in v["nodes"]]) for v in results["violations"]
+    ]

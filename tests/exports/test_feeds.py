@@ -108,6 +108,7 @@ def test_sitemap_lists_public_pages_on_the_canonical_address(client):
         "/sprekers/",
         "/themagroepen/",
         "/terugblik/",
+        "/toegankelijkheid/",
         "/netwerkdagen/deventer-2024/",
         "/netwerkdagen/deventer-2024/sessies/sessie-0/",
         *sorted(f"/sprekers/{speaker.slug}/" for speaker in speakers),
@@ -130,7 +131,7 @@ def test_sitemap_makes_six_queries_whatever_the_size(client, django_assert_num_q
 
     with django_assert_num_queries(6):
         response = client.get("/sitemap.xml")
-    assert len(sitemap_urls(response)) == 5 + size * (1 + 3 + 6 + 1 + 1 + 1)
+    assert len(sitemap_urls(response)) == 6 + size * (1 + 3 + 6 + 1 + 1 + 1)
 
 
 def test_health_says_ok_without_touching_the_database(client, django_assert_num_queries):

@@ -264,7 +264,6 @@ def test_registration_form_stays_dutch_for_a_browser_that_prefers_english(client
 def test_registration_in_english_is_confirmed_by_an_english_email(
     client, settings, django_capture_on_commit_callbacks
 ):
-    settings.REGISTRATION_EMAIL_IN_BACKGROUND = False
     event = make_dordrecht()
 
     with django_capture_on_commit_callbacks(execute=True):

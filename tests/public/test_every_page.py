@@ -22,7 +22,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def public_urls(settings):
     """A netwerkdag open for sign-up with a session of every kind of content, and its pages."""
-    settings.REGISTRATION_EMAIL_IN_BACKGROUND = False
     pillar = make_pillar(name="Sociale pijler", description="De **sociale** pijler.")
     group = make_theme_group(
         name="Armoede", pillar=pillar, description="Over [armoede](https://example.org)."

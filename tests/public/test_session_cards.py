@@ -119,10 +119,10 @@ def test_session_card_escapes_whatever_organisers_and_speakers_type(client):
 
 def test_session_card_shows_its_own_time_only_when_it_differs_from_the_slot(client):
     event = make_event()
-    make_session(
+    lunch = make_session(
         event=event, title="Lunch", kind=Session.Kind.LUNCH, start_time=T(12, 30), end_time=T(13, 30)
     )
-    make_session(
+    tour = make_session(
         event=event,
         title="Stadswandeling",
         kind=Session.Kind.TOUR,
@@ -134,9 +134,12 @@ def test_session_card_shows_its_own_time_only_when_it_differs_from_the_slot(clie
     body = collapse(client.get(event.get_absolute_url()).content.decode())
 
     # The lunch is called "Lunch": its kind is not repeated, and its time is the slot's.
-    assert '<h4 class="session__title">Lunch</h4> <p class="session__meta"></p>' in body
     assert (
-        '<h4 class="session__title">Stadswandeling</h4> <p class="session__meta">'
+        f'<h4 class="session__title"><a href="{lunch.get_absolute_url()}">Lunch</a></h4> <p class="session__meta"></p>'
+        in body
+    )
+    assert (
+        f'<h4 class="session__title"><a href="{tour.get_absolute_url()}">Stadswandeling</a></h4> <p class="session__meta">'
         '<span class="session__kind">Rondwandeling of excursie</span> · <time datetime="12:40">12:40</time>'
         '–<time datetime="13:25">13:25</time> · Hoofdingang</p>' in body
     )

@@ -68,7 +68,6 @@ def test_the_session_admin_refuses_a_title_with_a_line_break_and_saves_nothing(c
 def test_a_stored_title_with_a_line_break_still_gives_a_one_line_mail_subject(
     settings, django_capture_on_commit_callbacks
 ):
-    settings.REGISTRATION_EMAIL_IN_BACKGROUND = False
     event = open_event(title="Netwerkdag Dordrecht")
     session = signup_session(event, title="Woningmarkt", capacity=0)
     # Stored before titles were checked, or by a script: no validator ran.

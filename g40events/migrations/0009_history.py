@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('g40events', '0007_titles_on_one_line'),
+        ('g40events', '0008_reminder_days_before'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,201 @@
+"""Participation per organisation: the report an organiser gives the G40 after a netwerkdag."""
+
+import csv
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from pytest_django.asserts import assertInHTML
+
+from g40events.models import Organisation
+from registrations import privacy, services
+from registrations.participation import participation
+from tests.factories import make_organisation, make_pillar
+from tests.registrations.helpers import open_event, sign_up, signup_session
+
+pytestmark = pytest.mark.django_db
+
+URL = "/beheer/registrations/registration/deelname/"
+
+
+@pytest.fixture
+def history():
+    """Two netwerkdagen in two years. Almere comes twice, Breda once, Zwolle never; a partner
+    (VNG) and someone of an organisation outside the list come to the second day."""
+    almere = make_organisation(name="Almere")
+    breda = make_organisation(name="Breda")
+    make_organisation(name="Zwolle")
+    vng = make_organisation(name="VNG", kind=Organisation.Kind.PARTNER)
+    social, physical = make_pillar(name="Sociale pijler"), make_pillar(name="Fysieke pijler")
+
+    first = open_event(title="Netwerkdag Deventer", date=datetime.date(2030, 4, 24), host_city=almere)
+    armoede = signup_session(first, title="Armoede en schulden")
+    armoede.pillars.add(social)
+    sign_up(first, [armoede], organisation=almere)
+    sign_up(first, [armoede], organisation=almere)
+    services.cancel(registration=sign_up(first, [armoede], organisation=almere))
+    sign_up(first, [], organisation=breda)
+
+    second = open_event(title="Netwerkdag Dordrecht", date=datetime.date(2031, 11, 21), host_city=breda)
+    wonen = signup_session(second, title="Woningmarkt")
+    wonen.pillars.add(physical)
+    sign_up(second, [wonen], organisation=almere)
+    sign_up(second, [wonen], organisation=vng)
+    sign_up(second, [wonen], organisation_name="ZZP Jan Jansen Advies")
+    return {"first": first, "second": second}
+
+
+@pytest.fixture
+def organiser_client(client):
+    user = get_user_model().objects.create_user(
+        "organisator", "o@g40steden.nl", "een-lang-wachtwoord", is_staff=True
+    )
+    user.user_permissions.add(Permission.objects.get(codename="view_registration"))
+    client.force_login(user)
+    return client
+
+
+def table_rows(report):
+    return {
+        row.name: ([(c.registered, c.cancelled) for c in row.cells], row.total.registered, row.pillar_cells)
+        for row in report.rows
+    }
+
+
+def test_report_counts_per_organisation_netwerkdag_and_pillar(history):
+    report = participation()
+
+    assert [event.title for event in report.events] == ["Netwerkdag Deventer", "Netwerkdag Dordrecht"]
+    assert [pillar.name for pillar in report.pillars] == ["Sociale pijler", "Fysieke pijler"]
+    # G40 cities first (most participants first), then others, then those outside the list.
+    assert table_rows(report) == {
+        "Almere": ([(2, 1), (1, 0)], 3, [2, 1]),
+        "Breda": ([(1, 0), (0, 0)], 1, [0, 0]),
+        "Zwolle": ([(0, 0), (0, 0)], 0, [0, 0]),
+        "VNG": ([(0, 0), (1, 0)], 1, [0, 1]),
+        "Andere organisaties (niet in de lijst)": ([(0, 0), (1, 0)], 1, [0, 1]),
+    }
+    assert [row.name for row in report.rows] == [
+        "Almere",
+        "Breda",
+        "Zwolle",
+        "VNG",
+        "Andere organisaties (niet in de lijst)",
+    ]
+    assert [
+        (c.totals.registered, c.totals.cancelled, c.g40_present, c.g40_absent) for c in report.columns
+    ] == [
+        (3, 1, 2, ["Zwolle"]),
+        (3, 0, 1, ["Breda", "Zwolle"]),
+    ]
+    assert report.never == ["Zwolle"]
+
+
+def test_report_of_one_year(history):
+    report = participation(year=2031)
+
+    assert [event.title for event in report.events] == ["Netwerkdag Dordrecht"]
+    assert table_rows(report)["Almere"] == ([(1, 0)], 1, [0, 1])
+    assert report.never == ["Breda", "Zwolle"]
+
+
+def test_report_survives_anonymisation(history):
+    before = table_rows(participation())
+    with time_machine.travel(datetime.datetime(2032, 6, 1, 12, tzinfo=datetime.UTC)):
+        assert privacy.anonymise_registrations(after_days=30) == 7
+
+    assert table_rows(participation()) == before
+
+
+def test_organiser_sees_the_report_with_its_chart_and_table(history, organiser_client):
+    response = organiser_client.get(URL)
+    body = response.content.decode()
+
+    assert response.status_code == 200
+    assert "<h1>Deelname per organisatie</h1>" in body
+    assertInHTML(
+        '<tr><th scope="row">Netwerkdag Deventer</th><td>24 april 2030</td><td class="number">3</td>'
+        '<td class="number">1</td><td class="number">2 / 3</td><td>Zwolle</td></tr>',
+        body,
+    )
+    assertInHTML(
+        '<tr><th scope="row">Almere</th><td>G40-gemeente</td>'
+        '<td class="number">2 <span class="cancelled">(1 afgemeld)</span></td><td class="number">1</td>'
+        '<td class="number">3</td><td class="number">2</td><td class="number">1</td></tr>',
+        body,
+    )
+    # The chart names itself and has the same figures as the table beside it.
+    assert '<svg role="img" aria-labelledby="chart-title"' in body
+    assert "aangemelde deelnemers per G40-stad, 3 steden" in body
+    assertInHTML('<tr><th scope="row">Breda</th><td class="number">1</td></tr>', body)
+    assertInHTML("<ul><li>Zwolle</li></ul>", body)
+
+
+def test_report_is_linked_from_the_registrations(organiser_client):
+    body = organiser_client.get("/beheer/registrations/registration/").content.decode()
+
+    assert f'<a href="{URL}">Deelname per organisatie</a>' in body
+
+
+def test_csv_lists_every_g40_city_on_every_day_and_others_where_they_came(history, organiser_client):
+    response = organiser_client.get(URL, {"jaar": "2030", "formaat": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+
+    assert response["Content-Disposition"] == 'attachment; filename="deelname-per-organisatie.csv"'
+    assert rows == [
+        [
+            "Organisatie",
+            "Soort",
+            "Netwerkdag",
+            "Datum",
+            "Aangemeld",
+            "Afgemeld",
+            "Plaatsen Sociale pijler",
+            "Plaatsen Fysieke pijler",
+        ],
+        ["Almere", "G40-gemeente", "Netwerkdag Deventer", "2030-04-24", "2", "1", "2", "0"],
+        ["Breda", "G40-gemeente", "Netwerkdag Deventer", "2030-04-24", "1", "0", "0", "0"],
+        ["Zwolle", "G40-gemeente", "Netwerkdag Deventer", "2030-04-24", "0", "0", "0", "0"],
+    ]
+
+
+def test_an_unknown_year_shows_all_years(history, organiser_client):
+    body = organiser_client.get(URL, {"jaar": "1999x"}).content.decode()
+
+    assert "Netwerkdag Deventer" in body and "Netwerkdag Dordrecht" in body
+
+
+def test_staff_without_access_to_registrations_get_no_report(client, history):
+    user = get_user_model().objects.create_user(
+        "balie", "b@g40steden.nl", "een-lang-wachtwoord", is_staff=True
+    )
+    client.force_login(user)
+
+    assert client.get(URL).status_code == 403
+    client.logout()
+    assert client.get(URL).status_code == 302
+
+
+def test_report_queries_stay_the_same_whatever_the_history(
+    history, organiser_client, django_assert_num_queries
+):
+    def queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert organiser_client.get(URL).status_code == 200
+        return len(captured)
+
+    small = queries()
+    for n in range(3):
+        event = open_event(title=f"Netwerkdag {n}", date=datetime.date(2032 + n, 4, 1))
+        session = signup_session(event)
+        session.pillars.add(make_pillar())
+        for _ in range(3):
+            sign_up(event, [session], organisation=make_organisation())
+
+    assert queries() == small
