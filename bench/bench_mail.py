@@ -18,6 +18,7 @@ to the last, and the wall time including the worker's start-up. Exits non-zero b
 
 import argparse
 import os
+import resource
 import secrets
 import subprocess
 import sys
@@ -81,11 +82,36 @@ def manage(env, *args, stdin=None) -> str:
     ).stdout
 
 
+def worker_start_up_cpu(env: dict) -> float:
+    """CPU seconds of a worker that finds nothing to do: Django's start-up, paid once per worker."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--batch",
+            "--no-startup-delay",
+            "--no-reload",
+            "--verbosity",
+            "0",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def run_round(mode: str, messages: int, database_url: str, sink: MailSink, env: dict) -> dict:
     env = {**env, "DATABASE_URL": database_url}
     manage(env, "migrate", "--no-input")
+    start_up = worker_start_up_cpu(env)
     manage(env, "shell", stdin=SETUP.format(messages=messages, mode=mode))
     already = len(sink.messages)
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     worker = subprocess.run(
         [
@@ -104,6 +130,9 @@ def run_round(mode: str, messages: int, database_url: str, sink: MailSink, env: 
         text=True,
     )
     wall = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # The worker's own CPU time (start-up included): what the run costs when it has a core to itself.
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     arrivals = sink.arrivals[already:]
     received = len(arrivals)
     status = manage(env, "shell", stdin=CHECK).strip().splitlines()[-1]
@@ -113,6 +142,8 @@ def run_round(mode: str, messages: int, database_url: str, sink: MailSink, env: 
         "received": received,
         "rate": (received - 1) / span if received > 1 else 0.0,
         "wall": wall,
+        "cpu": cpu,
+        "start_up": start_up,
         "status": status,
         "worker_exit": worker.returncode,
         "worker_output": worker.stderr[-2000:],
@@ -174,6 +205,9 @@ def main() -> int:
         print(
             f"{names[result['mode']]:<22} {result['received']} of {args.messages} messages, "
             f"{result['rate']:.1f}/s (goal {GOAL_PER_SECOND}), {result['wall']:.1f} s with the worker's start-up; "
+            f"worker CPU {result['cpu']:.1f} s, of which start-up {result['start_up']:.1f} s: "
+            f"{(result['cpu'] - result['start_up']) / args.messages * 1000:.1f} ms per message "
+            f"({args.messages / (result['cpu'] - result['start_up']):.0f}/s on a core of its own); "
             f"log: {result['status']}"
         )
         if result["worker_exit"] != 0:

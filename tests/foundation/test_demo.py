@@ -7,6 +7,8 @@ from django.core.management import call_command
 from django.http import HttpRequest
 
 from g40events.models import EmailDomain, Event, Organisation, Pillar, Recap, ThemeGroup
+from registrations.models import Place, Registration
+from registrations.participation import participation
 from sessions.models import Material, Session, SessionSpeaker
 from speakers.models import Speaker
 
@@ -34,6 +36,8 @@ def counts():
             Material,
             Recap,
             User,
+            Registration,
+            Place,
         )
     ]
 
@@ -182,3 +186,22 @@ def test_demo_organisations_carry_their_real_email_domains(settings, tmp_path):
     assert is_listed_address("j.jansen@deventer.nl")
     assert is_listed_address("j.jansen@Mail.Dordrecht.nl")
     assert not is_listed_address("j.jansen@gmail.com")
+
+
+def test_demo_has_the_deventer_participants_within_the_places(settings):
+    """ "Ruim tweehonderd" colleagues: made-up people at addresses that can receive no mail."""
+    settings.SITE_DATE = datetime.date(2024, 5, 1)
+    load_demo()
+    deventer = Event.objects.get(slug="ambtelijke-netwerkdag-deventer-2024")
+    registrations = Registration.objects.filter(event=deventer)
+
+    assert registrations.count() == 212
+    assert registrations.filter(status=Registration.Status.CANCELLED).count() == 9
+    assert all(email.endswith(".example") for email in registrations.values_list("email", flat=True))
+    assert not Registration.objects.exclude(event=deventer).exists()
+    for session in deventer.sessions.filter(takes_registrations=True):
+        assert 0 < session.places.count() <= session.capacity, session.title
+    assert not Place.objects.filter(registration__status=Registration.Status.CANCELLED).exists()
+    column = participation().columns[0]
+    assert (column.totals.registered, column.totals.cancelled, column.g40_present) == (203, 9, 34)
+    assert column.g40_absent == ["Assen", "Eindhoven", "Hilversum", "Maastricht", "Schiedam", "Tilburg"]

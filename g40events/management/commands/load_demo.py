@@ -17,6 +17,7 @@ from django.db import transaction
 from g40events import clock
 from g40events.models import EmailDomain, Event, Organisation, Pillar, Recap, Status, ThemeGroup
 from g40events.permissions import ORGANISERS_GROUP
+from registrations.demo import load_demo_registrations
 from sessions.models import Material, Session, SessionSpeaker
 from speakers.models import Speaker
 
@@ -635,6 +636,8 @@ class Command(BaseCommand):
                 save=False,
             )
         slides.save()
+        # Who came: registrations with places, for the admin's lists and the participation report.
+        load_demo_registrations(event=deventer)
 
         self.event(
             slug="bestuurlijke-netwerkdag-2024",
