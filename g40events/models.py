@@ -404,7 +404,9 @@ class RecapQuerySet(models.QuerySet):
 
     def next_change(self, now: datetime.datetime) -> datetime.datetime | None:
         """When the next recap scheduled after `now` appears (a public page changes). One query."""
-        scheduled = self.filter(status=Status.PUBLISHED, event__status=Status.PUBLISHED, published_at__gt=now)
+        scheduled = self.filter(
+            EventQuerySet.published_q("event__"), status=Status.PUBLISHED, published_at__gt=now
+        )
         return scheduled.aggregate(first=models.Min("published_at"))["first"]
 
 

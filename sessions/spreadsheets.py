@@ -304,8 +304,10 @@ class ProgrammeResource(resources.ModelResource):
         return gettext("Programma")
 
     def get_queryset(self):
-        queryset = Session.objects.select_related("event").prefetch_related(
-            "pillars", "theme_groups", "speaker_roles__speaker__organisation"
+        queryset = (
+            Session.objects.select_related("event")
+            .with_speakers()
+            .prefetch_related("pillars", "theme_groups")
         )
         return queryset.filter(event=self.event) if self.event is not None else queryset
 
@@ -689,9 +691,7 @@ class ProgrammeSpreadsheetAdmin(ImportExportMixin):
 
     def get_export_queryset(self, request):
         return (
-            super()
-            .get_export_queryset(request)
-            .prefetch_related("pillars", "theme_groups", "speaker_roles__speaker__organisation")
+            super().get_export_queryset(request).with_speakers().prefetch_related("pillars", "theme_groups")
         )
 
     def get_export_filename(self, request, queryset, file_format):
