@@ -4,6 +4,7 @@ from collections.abc import Callable, Sequence
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
@@ -15,7 +16,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from g40events import clock
+from g40events.history import ContentHistoryAdmin
 from g40events.models import EmailDomain, Event, Organisation, Pillar, Recap, ThemeGroup
+from g40events.permissions import COORDINATORS_GROUP
 from g40events.services import duplicate_event
 from g40events.widgets import DATE_AND_TIME_FIELDS
 
@@ -73,7 +76,7 @@ class EmailDomainInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ModelAdmin):
+class OrganisationAdmin(ContentHistoryAdmin, ModelAdmin):
     list_display = ["name", "kind", "email_domains_column", "website"]
     list_filter = ["kind"]
     search_fields = ["name", "email_domains__domain"]
@@ -99,7 +102,7 @@ class ThemeGroupInline(admin.TabularInline):
 
 
 @admin.register(Pillar)
-class PillarAdmin(ModelAdmin):
+class PillarAdmin(ContentHistoryAdmin, ModelAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -108,7 +111,7 @@ class PillarAdmin(ModelAdmin):
 
 
 @admin.register(ThemeGroup)
-class ThemeGroupAdmin(ModelAdmin):
+class ThemeGroupAdmin(ContentHistoryAdmin, ModelAdmin):
     list_display = ["name", "pillar", "coordinator", "is_active", "session_count"]
     list_filter = ["pillar", "is_active"]
     list_select_related = ["pillar"]
@@ -117,6 +120,13 @@ class ThemeGroupAdmin(ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(session_total=Count("sessions", distinct=True))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "coordinators":
+            kwargs["queryset"] = (
+                get_user_model().objects.filter(groups__name=COORDINATORS_GROUP).order_by("username")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("sessies (alle edities)"), ordering="session_total")
     def session_count(self, obj):
@@ -206,6 +216,8 @@ def event_links(event: Event) -> list[tuple[str, str]]:
 # the programme adds its sessions (sessions/admin.py). EventAdmin.get_inlines() reads this list, so
 # that EventAdmin is registered once and g40events needs to know nothing of the apps below it.
 EVENT_INLINES: list[Callable] = []
+# Likewise the inlines on a recap's page: the programme adds the materials a recap links to.
+RECAP_INLINES: list[Callable] = []
 
 
 class RecapInline(admin.TabularInline):
@@ -229,7 +241,7 @@ class DuplicateEventForm(forms.Form):
 
 
 @admin.register(Event)
-class EventAdmin(ModelAdmin):
+class EventAdmin(ContentHistoryAdmin, ModelAdmin):
     form = EventForm
     list_display = ["title", "date", "kind", "host_city", "status", "is_announced", "session_count"]
     list_filter = ["kind", "status", "is_announced", ("host_city", admin.RelatedOnlyFieldListFilter)]
@@ -364,7 +376,7 @@ class EventAdmin(ModelAdmin):
 
 
 @admin.register(Recap)
-class RecapAdmin(ModelAdmin):
+class RecapAdmin(ContentHistoryAdmin, ModelAdmin):
     list_display = ["title", "event", "pillar", "status", "published_at"]
     list_filter = ["status", "pillar", "event"]
     list_select_related = ["event", "pillar"]
@@ -372,3 +384,6 @@ class RecapAdmin(ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["event"]
     date_hierarchy = "published_at"
+
+    def get_inlines(self, request, obj):
+        return [*self.inlines, *RECAP_INLINES]

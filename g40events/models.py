@@ -1,11 +1,13 @@
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from g40events import clock
 from g40events.domains import candidate_domains, normalise_domain, validate_email_domain
@@ -32,6 +34,7 @@ class Organisation(models.Model):
     website = models.URLField(_("website"), blank=True)
 
     objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("versie van een organisatie"))
 
     class Meta:
         ordering = ["name"]
@@ -97,6 +100,8 @@ class Pillar(RenderedMarkdownMixin, models.Model):
     )
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
+    history = HistoricalRecords(verbose_name=_("versie van een pijler"))
+
     markdown_fields = ("description",)
 
     class Meta:
@@ -136,6 +141,16 @@ class ThemeGroup(RenderedMarkdownMixin, models.Model):
         blank=True,
         help_text=_("Naam en gemeente van de coördinator, zoals die publiek mag verschijnen."),
     )
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coördinatoren in het beheer"),
+        blank=True,
+        related_name="coordinated_theme_groups",
+        help_text=_(
+            "Accounts in de groep Themacoördinatoren die de sessies van deze themagroep beheren "
+            "(met hun sprekers, materiaal en deelnemerslijsten)."
+        ),
+    )
     is_active = models.BooleanField(
         _("actief"),
         default=True,
@@ -144,6 +159,7 @@ class ThemeGroup(RenderedMarkdownMixin, models.Model):
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
     objects = ThemeGroupQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("versie van een themagroep"))
     markdown_fields = ("description",)
 
     class Meta:
@@ -301,6 +317,7 @@ class Event(RenderedMarkdownMixin, models.Model):
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
     objects = EventQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("versie van een netwerkdag"))
     markdown_fields = ("introduction", "confirmation_text")
 
     class Meta:
@@ -425,6 +442,7 @@ class Recap(RenderedMarkdownMixin, models.Model):
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
     objects = RecapQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("versie van een terugblik"))
     markdown_fields = ("body",)
 
     class Meta:

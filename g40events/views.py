@@ -218,6 +218,10 @@ class RecapDetailView(PreviewMixin, DetailView):
         )
         return super().get_context_data(
             scheduled_for=recap.published_at if is_scheduled else None,
+            # The materials the recap links to (the programme's RecapMaterial, read through its relation).
+            materials=[
+                link.material for link in recap.recap_materials.select_related("material__session__event")
+            ],
             other_recaps=(
                 Recap.objects.published()
                 .filter(event=recap.event)

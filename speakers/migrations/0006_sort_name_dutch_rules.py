@@ -16,7 +16,7 @@ def file_under_surname(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("speakers", "0004_names_on_one_line"),
+        ("speakers", "0005_history"),
     ]
 
     operations = [
