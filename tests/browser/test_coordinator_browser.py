@@ -40,6 +40,7 @@ def test_coordinator_works_on_own_sessions_only(live_server, page):
     page.get_by_role("button", name="Aanmelden").click()
 
     page.get_by_role("link", name="Sessies").first.click()
+    page.wait_for_url("**/programme/session/")
     titles = sorted(page.locator("#result_list tbody th a").all_inner_texts())
     assert titles == ["Wonen en zorg samen", "Wonen in de wijk"]
 
