@@ -24,7 +24,8 @@ from g40events.links import absolute_url, site_host
 from g40events.models import Event
 from g40events.preview import visible_to
 from g40events.text import plain_text
-from sessions.models import Session
+from sessions.models import Material, Session, SessionSpeaker
+from sessions.programme import url_by_slug
 
 FRAB_SCHEMA = "https://c3voc.de/schedule/schema.json"
 
@@ -64,20 +65,17 @@ def events_calendar(request):
 def schedule_json(request, slug):
     """The programme of a netwerkdag in the frab schedule JSON (c3voc schema)."""
     event = get_object_or_404(visible_to(request.user, Event.objects.all()), slug=slug)
-    sessions = list(
-        event.sessions.with_speakers()
-        .prefetch_related("pillars", "materials")
-        .order_by("start_time", "end_time", "title")
-    )
-    for session in sessions:
-        session.event = event
-    return JsonResponse(frab_schedule(event, sessions), json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(frab_schedule(event), json_dumps_params={"ensure_ascii": False})
 
 
-def _guid(kind: str, key) -> str:
-    """A stable UUID for an object on this site, as frab's guid fields want."""
-    namespace = uuid.uuid5(uuid.NAMESPACE_DNS, site_host())
-    return str(uuid.uuid5(namespace, f"{kind}-{key}"))
+class _Guids:
+    """Stable UUIDs for objects on this site, as frab's guid fields want (uuid5 of the host)."""
+
+    def __init__(self):
+        self.namespace = uuid.uuid5(uuid.NAMESPACE_DNS, site_host())
+
+    def __call__(self, kind: str, key) -> str:
+        return str(uuid.uuid5(self.namespace, f"{kind}-{key}"))
 
 
 def _hh_mm(minutes: int) -> str:
@@ -88,25 +86,28 @@ def _minutes(time: datetime.time) -> int:
     return time.hour * 60 + time.minute
 
 
-def frab_schedule(event, sessions) -> dict:
-    """The schedule dict for an event and its sessions (prefetched: pillars, speakers, materials).
+def frab_schedule(event) -> dict:
+    """The schedule of a netwerkdag as a dict for frab's JSON; four queries after the event's.
 
     One day, with the sessions per room in time order. A session without a room is placed in the
-    venue (or "Algemeen" while that is unknown).
+    venue (or "Algemeen" while that is unknown). The programme is read as plain rows (as the
+    netwerkdag page reads it, sessions/programme.py), each text converted and each URL pattern
+    reversed once: the export of a 60-session day is the largest response of the site.
     """
+    talks, tracks, version = _frab_talks(event)
     default_room = event.venue_name or _("Algemeen")
     rooms: dict[str, list] = {}
-    for session in sessions:
-        room = session.location or default_room
-        rooms.setdefault(room, []).append(_frab_talk(event, session, room))
-    times = [_minutes(t) for s in sessions for t in (s.start_time, s.end_time)]
+    for talk in talks:
+        talk["room"] = talk["room"] or default_room
+        rooms.setdefault(talk["room"], []).append(talk)
+    times = [_minutes(t) for talk in talks for t in (talk.pop("_start"), talk.pop("_end"))]
     timeslot = math.gcd(60, *times) if times else 15
-    version = max([event.updated_at, *(s.updated_at for s in sessions)])
+    guid = _Guids()
     return {
         "$schema": FRAB_SCHEMA,
         "generator": {"name": "g40events"},
         "schedule": {
-            "version": timezone_iso(version),
+            "version": timezone_iso(max(event.updated_at, version) if version else event.updated_at),
             "base_url": absolute_url("/"),
             "conference": {
                 "acronym": frab_acronym(event.slug),
@@ -117,8 +118,8 @@ def frab_schedule(event, sessions) -> dict:
                 "timeslot_duration": _hh_mm(max(timeslot, 5)),
                 "time_zone_name": TIME_ZONE,
                 "url": absolute_url(event.get_absolute_url()),
-                "rooms": [{"name": room, "guid": _guid("room", f"{event.pk}-{room}")} for room in rooms],
-                "tracks": _tracks(sessions),
+                "rooms": [{"name": room, "guid": guid("room", f"{event.pk}-{room}")} for room in rooms],
+                "tracks": tracks,
                 "days": [
                     {
                         "index": 0,
@@ -131,6 +132,113 @@ def frab_schedule(event, sessions) -> dict:
             },
         },
     }
+
+
+def _frab_talks(event) -> tuple[list[dict], list[dict], datetime.datetime | None]:
+    """The talks of a netwerkdag in time order (room not yet defaulted), its tracks, its last change."""
+    guid = _Guids()
+    base = absolute_url("")
+    session_url = url_by_slug("programme:detail", event_slug=event.slug)
+    speaker_url = url_by_slug("speakers:detail")
+    kind_labels = {kind: str(label) for kind, label in Session.Kind.choices}
+    role_labels = {role: str(label) for role, label in SessionSpeaker.Role.choices}
+    rows = (
+        Session.objects.filter(event=event)
+        .order_by("start_time", "end_time", "title")
+        .values_list(
+            "pk",
+            "slug",
+            "title",
+            "kind",
+            "start_time",
+            "end_time",
+            "location",
+            "description_html",
+            "updated_at",
+        )
+    )
+    talks: dict[int, dict] = {}
+    version = None
+    for pk, slug, title, kind, start, end, location, description_source, updated_at in rows:
+        version = updated_at if version is None else max(version, updated_at)
+        description = plain_text(description_source)
+        talks[pk] = {
+            "guid": guid("session", pk),
+            "id": pk,
+            "date": local_datetime(event.date, start).isoformat(),
+            "start": start.strftime("%H:%M"),
+            "duration": _hh_mm(_minutes(end) - _minutes(start)),
+            "room": location,
+            "slug": frab_slug(event.slug, pk, slug),
+            "url": base + session_url(slug),
+            "title": title,
+            "subtitle": "",
+            "track": None,
+            "type": kind_labels.get(kind, kind),
+            "language": "nl",
+            "abstract": description.split("\n\n", 1)[0],
+            "description": description,
+            "persons": [],
+            "links": [],
+            "attachments": [],
+            "_start": start,
+            "_end": end,
+        }
+    if not talks:
+        return [], [], version
+
+    biographies: dict[int, str] = {}  # a speaker with several sessions is converted once
+    roles = (
+        SessionSpeaker.objects.filter(session_id__in=talks)
+        .order_by("position", "id")
+        .values_list(
+            "session_id",
+            "role",
+            "speaker_id",
+            "speaker__name",
+            "speaker__slug",
+            "speaker__bio_html",
+            "speaker__organisation__name",
+        )
+    )
+    for session_id, role, speaker_id, name, slug, bio, organisation in roles:
+        if speaker_id not in biographies:
+            biographies[speaker_id] = plain_text(bio)
+        talks[session_id]["persons"].append(
+            _frab_person(
+                guid=guid("speaker", speaker_id),
+                name=name,
+                role=role_labels.get(role, role),
+                organisation=organisation or "",
+                biography=biographies[speaker_id],
+                url=base + speaker_url(slug),
+            )
+        )
+
+    pillars = {}
+    pillar_links = (
+        Session.pillars.through.objects.filter(session_id__in=talks)
+        .order_by("pillar__position", "pillar__name")
+        .values_list("session_id", "pillar_id", "pillar__name", "pillar__slug")
+    )
+    track_names: dict[int, list[str]] = {}
+    for session_id, pillar_id, name, slug in pillar_links:
+        pillars.setdefault(pillar_id, {"name": name, "slug": frab_slug(slug)})
+        track_names.setdefault(session_id, []).append(name)
+    for session_id, names in track_names.items():
+        talks[session_id]["track"] = ", ".join(names)
+
+    storage = Material._meta.get_field("file").storage
+    materials = Material.objects.filter(session_id__in=talks).values_list(
+        "session_id", "title", "url", "file"
+    )
+    for session_id, title, url, file in materials:
+        if url:
+            talks[session_id]["links"].append({"title": title, "url": url, "type": "related"})
+        if file:
+            attachment = {"title": title, "url": _absolute(storage.url(file)), "type": "related"}
+            talks[session_id]["attachments"].append(attachment)
+    return list(talks.values()), list(pillars.values()), version
 
 
 def frab_acronym(slug: str) -> str:
@@ -153,65 +261,25 @@ def timezone_iso(moment: datetime.datetime) -> str:
     return moment.astimezone(TZ).isoformat(timespec="seconds")
 
 
-def _tracks(sessions) -> list[dict]:
-    pillars = {pillar.pk: pillar for session in sessions for pillar in session.pillars.all()}
-    ordered = sorted(pillars.values(), key=lambda pillar: (pillar.position, pillar.name))
-    return [{"name": pillar.name, "slug": frab_slug(pillar.slug)} for pillar in ordered]
-
-
-def _frab_talk(event, session, room: str) -> dict:
-    description = plain_text(session.description_html)
-    materials = list(session.materials.all())
-    return {
-        "guid": _guid("session", session.pk),
-        "id": session.pk,
-        "date": local_datetime(event.date, session.start_time).isoformat(),
-        "start": session.start_time.strftime("%H:%M"),
-        "duration": _hh_mm(_minutes(session.end_time) - _minutes(session.start_time)),
-        "room": room,
-        "slug": frab_slug(event.slug, session.pk, session.slug),
-        "url": absolute_url(session.get_absolute_url()),
-        "title": session.title,
-        "subtitle": "",
-        "track": ", ".join(pillar.name for pillar in session.pillars.all()) or None,
-        "type": session.get_kind_display(),
-        "language": "nl",
-        "abstract": description.split("\n\n", 1)[0],
-        "description": description,
-        "persons": [_frab_person(role) for role in session.speaker_roles.all()],
-        "links": [
-            {"title": material.title, "url": material.url, "type": "related"}
-            for material in materials
-            if material.url
-        ],
-        "attachments": [
-            {"title": material.title, "url": _absolute(material.file.url), "type": "related"}
-            for material in materials
-            if material.file
-        ],
-    }
-
-
 def _absolute(url: str) -> str:
     return url if url.startswith(("http://", "https://")) else absolute_url(url)
 
 
-def _frab_person(role) -> dict:
+def _frab_person(*, guid, name, role, organisation, biography, url) -> dict:
     """A speaker in the schema's pretalx shape (`name`, no integer `id`), as pretalx writes it.
 
     The schema's Person is oneOf a frab person (`id` and `public_name`) and a pretalx person
     (`name`): one carrying both matches both and is invalid. `public_name` stays for the apps that
     read only that (frab's own shape needs `id` as well, so it does not match it).
     """
-    speaker = role.speaker
     return {
-        "guid": _guid("speaker", speaker.pk),
-        "name": speaker.name,
-        "public_name": speaker.name,
-        "role": role.get_role_display(),
-        "organisation": speaker.organisation.name if speaker.organisation_id else "",
-        "biography": plain_text(speaker.bio_html),
-        "url": absolute_url(speaker.get_absolute_url()),
+        "guid": guid,
+        "name": name,
+        "public_name": name,
+        "role": role,
+        "organisation": organisation,
+        "biography": biography,
+        "url": url,
     }
 
 

@@ -13,7 +13,6 @@ import re
 import markdown
 import nh3
 from django.db import models
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
@@ -88,30 +87,44 @@ def store_rendered_markdown(model) -> None:
     model.objects.bulk_update(rows, [f"{field}_html" for field in fields], batch_size=200)
 
 
-def plain_text(rendered: str) -> str:
-    """Rendered Markdown as plain text for calendars and exports: paragraphs, no markup.
+# plain_text() runs for every session and speaker of a frab export: compiled once.
+_SPACE_BETWEEN_TAGS = re.compile(r">\s*\n\s*<")
+_SOFT_NEWLINE = re.compile(r"\s*\n\s*")
+_LINK = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', flags=re.S)
+_BLOCK_END = re.compile(r"</(p|h[2-4]|blockquote|pre|table|ul|ol)>")
+_LINE_END = re.compile(r"<br\s*/?>|</li>|</tr>")
+_BLANK_LINES = re.compile(r"\n{3,}")
+# A tag of HTML that render_markdown() wrote: nh3 escapes "<" and ">" in text and quotes every
+# attribute, so a tag ends at the first ">" outside quotes. Django's strip_tags() parses any HTML
+# and took most of the time of a frab export.
+_TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
 
-    A link keeps its address in brackets, since a calendar note cannot be clicked everywhere.
+
+def plain_text(rendered: str) -> str:
+    """Rendered Markdown (render_markdown's HTML) as plain text for calendars and exports.
+
+    Paragraphs, no markup. A link keeps its address in brackets, since a calendar note cannot be
+    clicked everywhere.
     """
     # Newlines in Markdown's HTML are soft (inside a paragraph, or between tags); the tags decide
     # where lines break here.
-    rendered = re.sub(r">\s*\n\s*<", "><", str(rendered))
-    rendered = re.sub(r"\s*\n\s*", " ", rendered)
-    rendered = re.sub(r'<a href="([^"]*)"[^>]*>(.*?)</a>', _link_as_text, rendered, flags=re.S)
-    rendered = re.sub(r"<li>", "- ", rendered)
-    rendered = re.sub(r"</(p|h[2-4]|blockquote|pre|table|ul|ol)>", "\n\n", rendered)
-    rendered = re.sub(r"<br\s*/?>|</li>|</tr>", "\n", rendered)
-    text = html.unescape(strip_tags(rendered))
+    rendered = _SPACE_BETWEEN_TAGS.sub("><", str(rendered))
+    rendered = _SOFT_NEWLINE.sub(" ", rendered)
+    rendered = _LINK.sub(_link_as_text, rendered)
+    rendered = rendered.replace("<li>", "- ")
+    rendered = _BLOCK_END.sub("\n\n", rendered)
+    rendered = _LINE_END.sub("\n", rendered)
+    text = html.unescape(_TAG.sub("", rendered))
     lines = [line.strip() for line in text.splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 def _link_as_text(match: re.Match) -> str:
     href, label = html.unescape(match.group(1)), match.group(2)
-    return label if strip_tags(label) == href else f"{label} ({href})"
+    return label if _TAG.sub("", label) == href else f"{label} ({href})"
 
 
 def summary(rendered: str, length: int = 300) -> str:
     """The first sentences of rendered Markdown as plain text, for meta tags."""
-    text = html.unescape(strip_tags(rendered))
+    text = html.unescape(_TAG.sub("", str(rendered)))
     return Truncator(" ".join(text.split())).chars(length)

@@ -1,6 +1,12 @@
+from pathlib import Path
+
+import django.forms
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.forms.renderers import Jinja2
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +15,36 @@ from g40events.oneline import validate_single_line
 from registrations.models import Registration, validate_person_name
 from registrations.services import PersonData, TimeSlot, signup_sessions, time_slots
 from sessions.models import Session
+
+
+class PublicFormRenderer(Jinja2):
+    """Django's widget templates in Jinja2 (the same markup as its Django templates), and ours.
+
+    The sign-up form is never cached, and a netwerkdag of 60 sessions and 50 organisations has
+    ~120 choices: Jinja2 renders Django's widgets in half the time of the Django template
+    language, and `includes/widgets/select.html` writes a select's options inline (bench/README.md).
+    """
+
+    @cached_property
+    def engine(self):
+        return self.backend(
+            {
+                "APP_DIRS": False,
+                "DIRS": [
+                    settings.BASE_DIR / "templates" / "jinja2",
+                    Path(django.forms.__file__).parent / "jinja2",
+                ],
+                "NAME": "publicforms",
+                "OPTIONS": {},
+            }
+        )
+
+
+class Select(forms.Select):
+    template_name = "includes/widgets/select.html"
+
+
+PUBLIC_FORM_RENDERER = PublicFormRenderer()
 
 TOO_LONG = _("Gebruik hoogstens %(limit_value)d tekens (het zijn er nu %(show_value)d).")
 
@@ -35,7 +71,8 @@ class SlotField(forms.ChoiceField):
                 label += " — " + str(_("je hebt hier een plaats"))
             elif own == "waiting":
                 label += " — " + str(_("je staat op de wachtlijst"))
-            elif session.capacity is not None and session.taken >= session.capacity:
+            elif session.capacity is not None and (session.taken >= session.capacity or session.waiting):
+                # People waiting get a free place before a newcomer does (see services._take_places).
                 label += " — " + str(_("vol — op de wachtlijst"))
             choices.append((str(session.pk), label))
         if slot.is_tour:
@@ -56,7 +93,11 @@ class SessionChoicesMixin:
     """Adds one SlotField per time slot of the netwerkdag's sign-up sessions."""
 
     def add_slot_fields(self, event: Event, own_places: dict[int, str] | None = None):
-        self.slots = time_slots(signup_sessions(event))
+        # Only what the choices show: the sessions' long texts would be read and grouped for nothing.
+        sessions = signup_sessions(event).only(
+            "title", "kind", "start_time", "end_time", "location", "capacity"
+        )
+        self.slots = time_slots(sessions)
         for slot in self.slots:
             self.fields[slot.field_name] = SlotField(slot=slot, own_places=own_places)
 
@@ -89,6 +130,8 @@ class PersonDetailsForm(forms.Form):
     """What a registrant tells about themselves, apart from the address: asked on the sign-up form,
     and corrected on the personal page."""
 
+    default_renderer = PUBLIC_FORM_RENDERER
+
     name = forms.CharField(
         label=_("Naam"),
         max_length=200,
@@ -100,6 +143,7 @@ class PersonDetailsForm(forms.Form):
         label=_("Organisatie"),
         required=False,
         error_messages={"invalid_choice": _("Kies een organisatie uit de lijst.")},
+        widget=Select,
     )
     organisation_other = forms.CharField(
         label=_("Andere organisatie"),
@@ -267,6 +311,8 @@ class RegistrationForm(SessionChoicesMixin, PersonDetailsForm):
 
 
 class ChangeSessionsForm(SessionChoicesMixin, forms.Form):
+    default_renderer = PUBLIC_FORM_RENDERER
+
     def __init__(self, *args, registration: Registration, **kwargs):
         super().__init__(*args, **kwargs)
         own = {place.session_id: place.status for place in registration.places.all()}
@@ -277,6 +323,8 @@ class ChangeSessionsForm(SessionChoicesMixin, forms.Form):
 
 
 class CancelForm(forms.Form):
+    default_renderer = PUBLIC_FORM_RENDERER
+
     confirm = forms.BooleanField(
         label=_("Ja, ik meld me af voor deze netwerkdag."),
         error_messages={"required": _("Vink dit aan als je je echt wilt afmelden.")},

@@ -243,3 +243,14 @@ def test_counts_are_checked_in_of_expected(desk):
     registration_services.cancel(registration=people[2])
 
     assert services.counts(event) == {"expected": 2, "checked_in": 1}
+
+
+def test_only_the_desk_pages_may_use_the_camera(desk, client):
+    day()
+
+    desk_page = desk.get("/balie/ede/")
+    public_page = client.get("/netwerkdagen/ede/nu/")
+
+    assert "camera=(self)" in desk_page["Permissions-Policy"]
+    assert "camera=()" in public_page["Permissions-Policy"]
+    assert desk_page["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"

@@ -193,3 +193,12 @@ def test_erasing_a_person_gives_their_place_to_the_first_in_line(full_session):
     erase_person(email="anna@gemeente.example")
 
     assert statuses(session) == {"confirmed": ["Bram", "Cem"], "waiting": ["Dirk"]}
+
+
+def test_the_form_shows_a_session_with_people_waiting_as_full(client, full_session):
+    session, _people = full_session
+    free_a_place_behind_the_services_back(session, "Anna")
+
+    page = client.get(reverse("registrations:register", kwargs={"slug": session.event.slug})).content.decode()
+
+    assert f"{session.title} · 11:00–12:00 — vol — op de wachtlijst" in page

@@ -4,11 +4,16 @@ Each thread has its own database connection, as each request in a server would: 
 PostgreSQL, IMMEDIATE transactions on SQLite (where the same test runs serialised by the write lock).
 """
 
+import threading
+
 import pytest
+from django.db import connection, connections, transaction
+from django.urls import reverse
 
 from registrations import services
-from registrations.models import EmailLog, Place
-from tests.registrations.helpers import open_event, signup_session
+from registrations.models import EmailLog, Place, Registration
+from sessions.models import Session
+from tests.registrations.helpers import open_event, signup_session, statuses
 from tests.registrations.test_concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,3 +61,51 @@ def test_twenty_cancellations_and_twenty_sign_ups_at_once_serve_the_waiting_list
     # The rest of the line keeps its order, and every newcomer queues behind it.
     assert now_waiting[: WAITING - AT_ONCE] == [w.name for w in waiting[AT_ONCE:]]
     assert sorted(now_waiting[WAITING - AT_ONCE :]) == sorted(f"Nieuw {i}" for i in range(AT_ONCE))
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Needs row locks: on SQLite a held session lock is the whole database's write lock, so the "
+    "admin's fallback delete would wait as well; the state it leaves is tested in test_fair_queue.py.",
+)
+def test_an_admin_delete_that_meets_a_busy_session_keeps_the_place_for_the_first_in_line(client, settings):
+    from django.contrib.auth.models import User
+
+    settings.REGISTRATION_LOCK_TIMEOUT = "200ms"
+    settings.REGISTRATION_EMAIL_IN_BACKGROUND = False
+    event = open_event()
+    session = signup_session(event, capacity=1)
+    anna, bram = (register(event, session, name) for name in ["Anna", "Bram"])
+    client.force_login(User.objects.create_superuser("organisator", "o@example.org", "wachtwoord-123"))
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_session():
+        try:
+            with transaction.atomic():
+                list(Session.objects.select_for_update().filter(pk=session.pk))
+                holding.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_session)
+    holder.start()
+    assert holding.wait(5)
+    try:
+        response = client.post(
+            reverse("admin:registrations_registration_delete", args=[anna.pk]), {"post": "yes"}, follow=True
+        )
+    finally:
+        release.set()
+        holder.join()
+
+    assert "de vrijgekomen plaatsen gaan zo snel mogelijk naar de eersten op de wachtlijst" in (
+        response.content.decode()
+    )
+    assert not Registration.objects.filter(pk=anna.pk).exists()
+    assert statuses(session) == {"confirmed": [], "waiting": ["Bram"]}
+
+    register(event, session, "Cem")
+
+    assert statuses(session) == {"confirmed": ["Bram"], "waiting": ["Cem"]}
+    assert bram.emails.filter(kind=EmailLog.Kind.PROMOTION).count() == 1
