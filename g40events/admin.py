@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -9,7 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from g40events.history import ContentHistoryAdmin
 from g40events.models import EmailDomain, Event, Organisation, Pillar, Recap, ThemeGroup
+from g40events.permissions import COORDINATORS_GROUP
 from g40events.services import duplicate_event
 from g40events.widgets import TIME_FIELD
 
@@ -25,7 +28,7 @@ class EmailDomainInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ContentHistoryAdmin):
     list_display = ["name", "kind", "email_domains_column", "website"]
     list_filter = ["kind"]
     search_fields = ["name", "email_domains__domain"]
@@ -51,7 +54,7 @@ class ThemeGroupInline(admin.TabularInline):
 
 
 @admin.register(Pillar)
-class PillarAdmin(admin.ModelAdmin):
+class PillarAdmin(ContentHistoryAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -60,7 +63,7 @@ class PillarAdmin(admin.ModelAdmin):
 
 
 @admin.register(ThemeGroup)
-class ThemeGroupAdmin(admin.ModelAdmin):
+class ThemeGroupAdmin(ContentHistoryAdmin):
     list_display = ["name", "pillar", "coordinator", "is_active", "session_count"]
     list_filter = ["pillar", "is_active"]
     list_select_related = ["pillar"]
@@ -69,6 +72,13 @@ class ThemeGroupAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(session_total=Count("sessions", distinct=True))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "coordinators":
+            kwargs["queryset"] = (
+                get_user_model().objects.filter(groups__name=COORDINATORS_GROUP).order_by("username")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("sessies (alle edities)"), ordering="session_total")
     def session_count(self, obj):
@@ -79,6 +89,8 @@ class ThemeGroupAdmin(admin.ModelAdmin):
 # the programme adds its sessions (sessions/admin.py). EventAdmin.get_inlines() reads this list, so
 # that EventAdmin is registered once and g40events needs to know nothing of the apps below it.
 EVENT_INLINES: list[Callable] = []
+# Likewise the inlines on a recap's page: the programme adds the materials a recap links to.
+RECAP_INLINES: list[Callable] = []
 
 
 class RecapInline(admin.TabularInline):
@@ -101,7 +113,7 @@ class DuplicateEventForm(forms.Form):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ContentHistoryAdmin):
     formfield_overrides = TIME_FIELD
     list_display = ["title", "date", "kind", "host_city", "status", "is_announced", "session_count"]
     list_filter = ["kind", "status", "is_announced", ("host_city", admin.RelatedOnlyFieldListFilter)]
@@ -184,7 +196,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Recap)
-class RecapAdmin(admin.ModelAdmin):
+class RecapAdmin(ContentHistoryAdmin):
     list_display = ["title", "event", "pillar", "status", "published_at"]
     list_filter = ["status", "pillar", "event"]
     list_select_related = ["event", "pillar"]
@@ -192,3 +204,6 @@ class RecapAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["event"]
     date_hierarchy = "published_at"
+
+    def get_inlines(self, request, obj):
+        return [*self.inlines, *RECAP_INLINES]

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -7,6 +8,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from g40events import clock
 from g40events.domains import candidate_domains, normalise_domain, validate_email_domain
@@ -33,6 +35,7 @@ class Organisation(models.Model):
     website = models.URLField(_("website"), blank=True)
 
     objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("versie van een organisatie"))
 
     class Meta:
         ordering = ["name"]
@@ -98,6 +101,8 @@ class Pillar(RenderedMarkdownMixin, models.Model):
     )
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
+    history = HistoricalRecords(verbose_name=_("versie van een pijler"))
+
     markdown_fields = ("description",)
 
     class Meta:
@@ -137,6 +142,16 @@ class ThemeGroup(RenderedMarkdownMixin, models.Model):
         blank=True,
         help_text=_("Naam en gemeente van de coördinator, zoals die publiek mag verschijnen."),
     )
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coördinatoren in het beheer"),
+        blank=True,
+        related_name="coordinated_theme_groups",
+        help_text=_(
+            "Accounts in de groep Themacoördinatoren die de sessies van deze themagroep beheren "
+            "(met hun sprekers, materiaal en deelnemerslijsten)."
+        ),
+    )
     is_active = models.BooleanField(
         _("actief"),
         default=True,
@@ -145,6 +160,7 @@ class ThemeGroup(RenderedMarkdownMixin, models.Model):
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
     objects = ThemeGroupQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("versie van een themagroep"))
     markdown_fields = ("description",)
 
     class Meta:
@@ -302,6 +318,7 @@ class Event(RenderedMarkdownMixin, models.Model):
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
     objects = EventQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("versie van een netwerkdag"))
     markdown_fields = ("introduction", "confirmation_text")
 
     class Meta:
@@ -387,7 +404,9 @@ class RecapQuerySet(models.QuerySet):
 
     def next_change(self, now: datetime.datetime) -> datetime.datetime | None:
         """When the next recap scheduled after `now` appears (a public page changes). One query."""
-        scheduled = self.filter(status=Status.PUBLISHED, event__status=Status.PUBLISHED, published_at__gt=now)
+        scheduled = self.filter(
+            EventQuerySet.published_q("event__"), status=Status.PUBLISHED, published_at__gt=now
+        )
         return scheduled.aggregate(first=models.Min("published_at"))["first"]
 
 
@@ -424,6 +443,7 @@ class Recap(RenderedMarkdownMixin, models.Model):
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
     objects = RecapQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("versie van een terugblik"))
     markdown_fields = ("body",)
 
     class Meta:

@@ -16,6 +16,7 @@ from g40events.sitemaps import (
 )
 from pagecache.views import query_params
 from sessions.sitemaps import SessionSitemap
+from sessions.urls import upload_patterns
 from speakers.sitemaps import SpeakerSitemap
 
 SITEMAPS = {
@@ -52,6 +53,7 @@ event_patterns = [
 urlpatterns = [
     path("", include((event_patterns, "events"))),
     path("netwerkdagen/<slug:event_slug>/sessies/", include("sessions.urls")),
+    path("", include((upload_patterns, "uploads"))),
     path("sprekers/", include("speakers.urls")),
     path("", include("registrations.urls")),
     path("", include("checkin.urls")),

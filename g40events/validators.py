@@ -51,3 +51,30 @@ MATERIAL_EXTENSIONS = ["pdf", "pptx", "ppt", "odp", "docx", "odt", "xlsx"]
 MATERIAL_MAX_BYTES = 50 * 1024 * 1024
 PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+def validate_pdf(file) -> None:
+    """A real PDF: it starts as one, and pypdf can read its pages (a renamed .docx or HTML page cannot)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    message = _("Dit bestand is geen leesbare PDF. Sla de presentatie in PowerPoint of Keynote op als PDF.")
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        if b"%PDF-" not in file.read(1024):
+            raise ValidationError(message, code="not_a_pdf")
+        file.seek(0)
+        try:
+            reader = PdfReader(file)
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise ValidationError(
+                    _("Deze PDF is beveiligd met een wachtwoord; stuur een versie zonder wachtwoord."),
+                    code="encrypted_pdf",
+                )
+            if len(reader.pages) == 0:
+                raise ValidationError(message, code="not_a_pdf")
+        except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
+            raise ValidationError(message, code="not_a_pdf") from error
+    finally:
+        file.seek(position)

@@ -212,6 +212,10 @@ class RecapDetailView(PreviewMixin, DetailView):
     def get_context_data(self, **kwargs):
         recap = self.object
         return super().get_context_data(
+            # The materials the recap links to (the programme's RecapMaterial, read through its relation).
+            materials=[
+                link.material for link in recap.recap_materials.select_related("material__session__event")
+            ],
             other_recaps=(
                 Recap.objects.published()
                 .filter(event=recap.event)

@@ -16,6 +16,7 @@ restarted or evicted it, the file was removed) starts again above any number an 
 still be filed under.
 """
 
+import functools
 import hashlib
 import logging
 import os
@@ -55,10 +56,24 @@ def version_file() -> Path:
     database = connections[DEFAULT_DB_ALIAS].settings_dict
     identity = f"{database['ENGINE']}|{database['HOST']}|{database['PORT']}|{database['NAME']}"
     digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"g40events-pagecache-{digest}.version"
+    # In a folder of this user's own: nobody else on the machine can replace the file.
+    return Path(tempfile.gettempdir()) / f"g40events-pagecache-{os.getuid()}" / f"{digest}.version"
+
+
+@functools.lru_cache(maxsize=8)
+def _checked_folder(folder: Path) -> Path:
+    """The version file's folder, made if missing; refused if another user could write in it."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    status = folder.stat()
+    if status.st_uid != os.getuid() or status.st_mode & 0o022:
+        raise PermissionError(
+            f"{folder} is not the app user's own folder: the page cache's version is not safe there"
+        )
+    return folder
 
 
 def _read_file(path: Path) -> int | None:
+    _checked_folder(path.parent)
     try:
         return int(path.read_bytes() or 0) or None
     except (FileNotFoundError, ValueError):

@@ -258,9 +258,10 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def participants_view(self, request, session_id):
         """The printable list of participants and the waiting list of one session."""
-        if not self.has_view_permission(request):
-            return HttpResponse(status=403)
         session = get_object_or_404(Session.objects.select_related("event"), pk=session_id)
+        # Organisers, and the coordinators of the session's theme groups (sessions/rules.py).
+        if not request.user.has_perm("programme.view_session_participants", session):
+            return HttpResponse(status=403)
         places = Place.objects.filter(
             session=session, registration__status=Registration.Status.ACTIVE
         ).select_related("registration__organisation")

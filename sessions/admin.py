@@ -4,8 +4,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from g40events import admin as events_admin
+from g40events.history import ContentHistoryAdmin
+from g40events.permissions import CoordinatorScopedAdmin, is_coordinator_only
 from g40events.widgets import TIME_FIELD
-from sessions.models import Material, Session, SessionSpeaker
+from sessions.models import Material, RecapMaterial, Session, SessionSpeaker
 from sessions.spreadsheets import ProgrammeSpreadsheetAdmin
 
 
@@ -93,7 +95,7 @@ class MaterialInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(ProgrammeSpreadsheetAdmin, admin.ModelAdmin):
+class SessionAdmin(CoordinatorScopedAdmin, ProgrammeSpreadsheetAdmin, ContentHistoryAdmin):
     formfield_overrides = TIME_FIELD
     list_display = [
         "title",
@@ -120,6 +122,12 @@ class SessionAdmin(ProgrammeSpreadsheetAdmin, admin.ModelAdmin):
     def get_prepopulated_fields(self, request, obj=None):
         return {"slug": ["title"]}
 
+    def scope_for_coordinator(self, request, queryset):
+        """A coordinator's own sessions: those of their theme groups, joint sessions included."""
+        return queryset.filter(
+            pk__in=Session.objects.filter(theme_groups__coordinators=request.user).values("pk")
+        )
+
     def get_queryset(self, request):
         return _annotated(super().get_queryset(request))
 
@@ -127,7 +135,9 @@ class SessionAdmin(ProgrammeSpreadsheetAdmin, admin.ModelAdmin):
         return [*super().get_list_display(request), *_extension_columns()]
 
     def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), *_extension_columns()]
+        # A coordinator keeps a session on its netwerkdag (the netwerkdagen are the organisers').
+        own = ["event"] if is_coordinator_only(request.user) else []
+        return [*super().get_readonly_fields(request, obj), *own, *_extension_columns()]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [(name, {**options}) for name, options in super().get_fieldsets(request, obj)]
@@ -187,5 +197,38 @@ class SessionInline(admin.TabularInline):
         return ProgrammeFormSet
 
 
+class RecapMaterialInline(admin.TabularInline):
+    """On a recap's page: the materials of its netwerkdag's sessions, chosen from a list."""
+
+    model = RecapMaterial
+    fields = ["position", "material"]
+    extra = 1
+    verbose_name = _("presentatie of ander materiaal")
+    verbose_name_plural = _("presentaties en ander materiaal van deze netwerkdag")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields["material"]
+        field.queryset = (
+            Material.objects.filter(session__event_id=obj.event_id)
+            .select_related("session")
+            .order_by("session__start_time", "session__title", "position")
+            if obj is not None
+            else Material.objects.none()
+        )
+        field.label_from_instance = lambda material: (
+            f"{material.title} ({material.file_type or _('link')}) — {material.session.title}"
+        )
+        if obj is None:
+            field.help_text = _(
+                "Bewaar de terugblik eerst; daarna kiest u hier uit het materiaal van de netwerkdag."
+            )
+        return formset
+
+
 # The event domain does not know the programme; the programme adds itself to the event's page.
 events_admin.EVENT_INLINES.append(SessionInline)
+events_admin.RECAP_INLINES.append(RecapMaterialInline)
+
+# Speakers' uploads have an admin of their own (registered on import).
+from sessions import upload_admin  # noqa: E402, F401

@@ -1,13 +1,16 @@
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from g40events import clock
-from g40events.models import Event, EventQuerySet, Pillar, ThemeGroup
+from g40events.models import Event, EventQuerySet, Pillar, Recap, ThemeGroup
 from g40events.oneline import validate_single_line
 from g40events.text import RenderedMarkdownField, RenderedMarkdownMixin
 from g40events.validators import (
@@ -15,7 +18,9 @@ from g40events.validators import (
     MATERIAL_MAX_BYTES,
     FileExtensionValidator,
     FileSizeValidator,
+    validate_pdf,
 )
+from sessions.storage import private_storage
 from speakers.models import Speaker
 
 
@@ -110,6 +115,7 @@ class Session(RenderedMarkdownMixin, models.Model):
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
     objects = SessionQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("versie van een sessie"), m2m_fields=[pillars, theme_groups])
     markdown_fields = ("description",)
 
     class Meta:
@@ -174,6 +180,8 @@ class SessionSpeaker(models.Model):
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
     position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
+    history = HistoricalRecords(verbose_name=_("versie van een spreker in een sessie"))
+
     class Meta:
         ordering = ["position", "id"]
         verbose_name = _("spreker in sessie")
@@ -217,6 +225,11 @@ class SessionSpeaker(models.Model):
             )
 
 
+def material_upload_to(material: "Material", filename: str) -> str:
+    """Materials are filed under their netwerkdag: materials/<netwerkdag's slug>/<file>."""
+    return f"materials/{material.session.event.slug}/{filename}"
+
+
 class Material(models.Model):
     session = models.ForeignKey(
         Session, verbose_name=_("sessie"), on_delete=models.CASCADE, related_name="materials"
@@ -228,7 +241,7 @@ class Material(models.Model):
     )
     file = models.FileField(
         _("bestand"),
-        upload_to="materials/%Y/",
+        upload_to=material_upload_to,
         blank=True,
         validators=[FileExtensionValidator(MATERIAL_EXTENSIONS), FileSizeValidator(MATERIAL_MAX_BYTES)],
         help_text=_("PDF, PowerPoint, ODP, Word, ODT of Excel, hoogstens 50 MB."),
@@ -239,6 +252,8 @@ class Material(models.Model):
         help_text=_("In plaats van een bestand: een link, bijvoorbeeld naar een video."),
     )
     position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    history = HistoricalRecords(verbose_name=_("versie van een materiaal"))
 
     class Meta:
         ordering = ["position", "id"]
@@ -266,3 +281,120 @@ class Material(models.Model):
         if self.file:
             return self.file.name.rsplit(".", 1)[-1].lower()
         return ""
+
+    @property
+    def file_type(self) -> str | None:
+        """ "PDF" for an uploaded PDF; None for a link."""
+        return self.extension.upper() if self.file else None
+
+    @property
+    def print_url(self) -> str:
+        """On paper, a link to an uploaded file needs the site's address to be of use."""
+        return f"{settings.SITE_URL}{self.href}" if self.file else self.href
+
+
+class RecapMaterial(models.Model):
+    """A material of one of its netwerkdag's sessions that a recap links to."""
+
+    recap = models.ForeignKey(
+        Recap, verbose_name=_("terugblik"), on_delete=models.CASCADE, related_name="recap_materials"
+    )
+    material = models.ForeignKey(
+        Material,
+        verbose_name=_("materiaal"),
+        on_delete=models.CASCADE,
+        related_name="recap_links",
+        help_text=_("Een presentatie of ander materiaal van een sessie van deze netwerkdag."),
+    )
+    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    history = HistoricalRecords(verbose_name=_("versie van een materiaal bij een terugblik"))
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("materiaal bij de terugblik")
+        verbose_name_plural = _("materialen bij de terugblik")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recap", "material"],
+                name="material_once_per_recap",
+                violation_error_message=_("Dit materiaal staat al bij deze terugblik."),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.material)
+
+    def clean(self):
+        if self.recap_id and self.material_id and self.material.session.event_id != self.recap.event_id:
+            raise ValidationError(
+                {"material": _("Kies materiaal van een sessie van de netwerkdag van deze terugblik.")}
+            )
+
+
+class SpeakerUploadQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=SpeakerUpload.Status.PENDING)
+
+
+class SpeakerUpload(models.Model):
+    """A presentation a speaker sent through a personal upload link: public only after approval.
+
+    The file waits in private storage (PRIVATE_MEDIA_ROOT); approving it makes it a Material of the
+    session (sessions.uploads.approve_upload).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Wacht op goedkeuring")
+        APPROVED = "approved", _("Goedgekeurd")
+        REJECTED = "rejected", _("Afgewezen")
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("sessie"), on_delete=models.CASCADE, related_name="speaker_uploads"
+    )
+    speaker = models.ForeignKey(
+        Speaker, verbose_name=_("spreker"), on_delete=models.CASCADE, related_name="uploads"
+    )
+    title = models.CharField(
+        _("titel"), max_length=200, help_text=_("Bijvoorbeeld: Presentatie Wonen in de wijk.")
+    )
+    file = models.FileField(
+        _("PDF-bestand"),
+        storage=private_storage,
+        upload_to="speaker-uploads/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"]), FileSizeValidator(MATERIAL_MAX_BYTES), validate_pdf],
+        help_text=_("Een PDF van hoogstens 50 MB."),
+    )
+    url = models.URLField(
+        _("of een link"), blank=True, help_text=_("In plaats van een bestand, bijvoorbeeld naar een video.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    submitted_at = models.DateTimeField(_("ingestuurd"), default=timezone.now)
+    reviewed_at = models.DateTimeField(_("beoordeeld"), null=True, blank=True)
+    material = models.OneToOneField(
+        Material,
+        verbose_name=_("materiaal"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speaker_upload",
+    )
+
+    objects = SpeakerUploadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("upload van een spreker")
+        verbose_name_plural = _("uploads van sprekers")
+        constraints = [
+            models.CheckConstraint(
+                # Once approved or refused the private file is gone (an approved one lives on as material).
+                condition=~Q(status="pending") | (Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
+                name="speaker_upload_file_xor_url",
+                violation_error_message=_("Geef een PDF óf een link, niet allebei en niet geen van beide."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title

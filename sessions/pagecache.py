@@ -5,6 +5,6 @@ page that shows places left says for how long it may be kept (Cache-Control: s-m
 """
 
 from pagecache import content
-from sessions.models import Material, Session, SessionSpeaker
+from sessions.models import Material, RecapMaterial, Session, SessionSpeaker
 
-content.register(Session, SessionSpeaker, Material)
+content.register(Session, SessionSpeaker, Material, RecapMaterial)

@@ -49,7 +49,7 @@ COLUMNS = {
 PROGRAMME_COLUMNS = list(COLUMNS.values())
 REQUIRED_COLUMNS = ["titel", "begin", "einde"]
 # A programme has tens of sessions; a file of thousands of rows is the wrong file.
-MAX_ROWS = 500
+MAX_ROWS = 200
 LIST_SEPARATOR = ";"
 
 _CLOCK_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?:[:.]\d{2})?$")
@@ -304,8 +304,10 @@ class ProgrammeResource(resources.ModelResource):
         return gettext("Programma")
 
     def get_queryset(self):
-        queryset = Session.objects.select_related("event").prefetch_related(
-            "pillars", "theme_groups", "speaker_roles__speaker__organisation"
+        queryset = (
+            Session.objects.select_related("event")
+            .with_speakers()
+            .prefetch_related("pillars", "theme_groups")
         )
         return queryset.filter(event=self.event) if self.event is not None else queryset
 
@@ -451,8 +453,16 @@ class ProgrammeResource(resources.ModelResource):
         )
 
     def before_save_instance(self, instance, row, **kwargs):
+        self._dry_run = bool(kwargs.get("dry_run"))
         if not instance.slug:
             instance.slug = self._unique_slug(instance.title)
+        self._unrecorded(instance)
+
+    def _unrecorded(self, obj):
+        """A dry run is rolled back: its saves need no versions in the history (they are most of its cost)."""
+        if getattr(self, "_dry_run", False):
+            obj.skip_history_when_saving = True
+        return obj
 
     def _unique_slug(self, title: str) -> str:
         base = slugify(title)[:190] or "sessie"
@@ -478,24 +488,26 @@ class ProgrammeResource(resources.ModelResource):
             if speaker.pk in existing:
                 instance.speaker_roles.filter(speaker=speaker).update(position=position)
             else:
-                SessionSpeaker.objects.create(session=instance, speaker=speaker, position=position)
+                self._unrecorded(SessionSpeaker(session=instance, speaker=speaker, position=position)).save()
 
     def _speaker(self, name: str, organisation_name: str) -> Speaker:
         organisation = None
         if organisation_name:
             organisation = Organisation.objects.filter(name__iexact=organisation_name).first()
             if organisation is None:
-                organisation = Organisation.objects.create(name=organisation_name)
+                organisation = self._unrecorded(Organisation(name=organisation_name))
+                organisation.save()
         speaker = Speaker.objects.filter(name__iexact=name).order_by("pk").first()
         if speaker is None:
             base = slugify(name)[:190] or "spreker"
             slug, number = base, 2
             while Speaker.objects.filter(slug=slug).exists():
                 slug, number = f"{base}-{number}", number + 1
-            speaker = Speaker.objects.create(name=name, slug=slug, organisation=organisation)
+            speaker = self._unrecorded(Speaker(name=name, slug=slug, organisation=organisation))
+            speaker.save()
         elif organisation is not None and speaker.organisation_id is None:
             speaker.organisation = organisation
-            speaker.save(update_fields=["organisation"])
+            self._unrecorded(speaker).save(update_fields=["organisation"])
         return speaker
 
 
@@ -679,9 +691,7 @@ class ProgrammeSpreadsheetAdmin(ImportExportMixin):
 
     def get_export_queryset(self, request):
         return (
-            super()
-            .get_export_queryset(request)
-            .prefetch_related("pillars", "theme_groups", "speaker_roles__speaker__organisation")
+            super().get_export_queryset(request).with_speakers().prefetch_related("pillars", "theme_groups")
         )
 
     def get_export_filename(self, request, queryset, file_format):

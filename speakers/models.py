@@ -3,6 +3,7 @@ import unicodedata
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from g40events.models import EventQuerySet, Organisation
 from g40events.oneline import validate_single_line
@@ -50,6 +51,7 @@ class Speaker(RenderedMarkdownMixin, models.Model):
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
     objects = SpeakerQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("versie van een spreker"))
     markdown_fields = ("bio",)
 
     class Meta:

@@ -14,6 +14,18 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_language_left_over():
+    """Each test starts without an active language: the locale middleware activates a request's
+    language in the thread and leaves it there, so a test client visit in English would otherwise
+    turn the next test's e-mails and messages English (seen under xdist's test order)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """A headless Debian Chromium driven by Playwright; skips where Chromium is missing, except in CI."""

@@ -55,6 +55,30 @@ def test_save_while_the_cache_is_away_stands(client, settings, caplog):
     assert "cached pages were not made stale after a save" in caplog.text
 
 
+def test_version_file_in_a_folder_others_can_write_is_not_trusted(client, settings, tmp_path, caplog):
+    """Whoever could replace the file could keep stale pages in place: the pages go out uncached."""
+    folder = tmp_path / "gedeeld"
+    folder.mkdir()
+    folder.chmod(0o777)
+    settings.PAGE_CACHE_VERSION_FILE = str(folder / "versie")
+    event = make_deventer()
+
+    first, second = programme(client, event), programme(client, event)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert "X-Cache" not in first and "X-Cache" not in second
+    assert "is not the app user's own folder" in caplog.text
+
+
+def test_version_file_folder_is_made_for_the_app_user_alone(client, settings, tmp_path):
+    settings.PAGE_CACHE_VERSION_FILE = str(tmp_path / "g40events" / "versie")
+    event = make_deventer()
+
+    assert [programme(client, event)["X-Cache"] for _ in range(2)] == ["MISS", "HIT"]
+    assert (tmp_path / "g40events").stat().st_mode & 0o777 == 0o700
+    assert int((tmp_path / "g40events" / "versie").read_text()) > 0
+
+
 def cached_files(directory) -> int:
     return len(list(directory.glob("*.djcache")))
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from g40events.models import Event, Status
 from g40events.permissions import ORGANISERS_GROUP
-from sessions.models import Session, SessionSpeaker
+from sessions.models import Session, SessionSpeaker, SpeakerUpload
 from tests.factories import (
     make_event,
     make_material,
@@ -37,6 +37,9 @@ def make_one_of_each():
     session = make_session(pillars=[pillar], theme_groups=[group], speakers=[speaker])
     make_material(session=session)
     make_recap(event=session.event, pillar=pillar)
+    SpeakerUpload.objects.create(
+        session=session, speaker=speaker, title="Dia van de spreker", url="https://example.org/dia"
+    )
     return session
 
 
@@ -55,7 +58,11 @@ def test_admin_every_page_loads_for_an_organiser_who_is_not_superuser(organiser_
         changelist = organiser_client.get(reverse("admin:{}_{}_changelist".format(*info)))
         assert changelist.status_code == 200, info
         assert str(model._meta.verbose_name_plural) in changelist.content.decode().lower()
-        assert organiser_client.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200, info
+        # Speakers' uploads arrive only through a speaker's personal link.
+        expected_add = 403 if model is SpeakerUpload else 200
+        assert organiser_client.get(reverse("admin:{}_{}_add".format(*info))).status_code == expected_add, (
+            info
+        )
         obj = model.objects.first()
         change = organiser_client.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
         assert change.status_code == 200, info

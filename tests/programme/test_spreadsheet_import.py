@@ -234,7 +234,7 @@ def test_import_updates_a_session_with_the_same_title(organiser_client, event):
         ),
         (
             csv_file(*[f"Sessie {n},09:30,10:00,,,,,,," for n in range(5000)]),
-            "Dit bestand heeft 5.000 regels; een programma kan er hoogstens 500 hebben. "
+            "Dit bestand heeft 5.000 regels; een programma kan er hoogstens 200 hebben. "
             "Kies het bestand met het programma van één netwerkdag.",
         ),
         (
@@ -269,7 +269,7 @@ def test_import_of_an_excel_sheet_of_5000_rows_is_refused(organiser_client, even
     response = dry_run(organiser_client, event, SimpleUploadedFile("groot.xlsx", buffer.getvalue()))
 
     assert form_errors(response).startswith(
-        "Dit bestand heeft 5.000 regels; een programma kan er hoogstens 500"
+        "Dit bestand heeft 5.000 regels; een programma kan er hoogstens 200"
     )
     assert not Session.objects.exists()
 

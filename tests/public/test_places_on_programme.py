@@ -19,12 +19,6 @@ from tests.registrations.helpers import open_event, sign_up, signup_session
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _send_mail_inline(settings):
-    """Sign-up mails inside the commit, not from the background sender (tests/registrations has its tests)."""
-    settings.REGISTRATION_EMAIL_IN_BACKGROUND = False
-
-
 T = datetime.time
 _people = itertools.count(1)
 

@@ -111,4 +111,5 @@ def test_recap_and_archive_pages_queries_do_not_grow_with_the_data(client):
     large = [queries_for(client, url) for url in ("/terugblik/", "/netwerkdagen/", "/terugblik/vast/")]
 
     assert small == large
-    assert large[0] <= 2 and large[1] <= 2 and large[2] <= 2
+    # A recap's page also reads the presentations it links to: one query more.
+    assert large[0] <= 2 and large[1] <= 2 and large[2] <= 3

@@ -84,7 +84,8 @@ def test_session_card_shows_what_a_reader_needs_in_order(client, dressed_session
         'Opname</a> <span class="materials__type">(link)</span></li>' in card
     )
     assert re.search(
-        r'data-print-url="http://127\.0\.0\.1:8000/media/materials/\d{4}/dias[^"]*\.pdf">Dia&#39;s</a>', card
+        r'data-print-url="http://127\.0\.0\.1:8000/media/materials/netwerkdag-deventer/dias[^"]*\.pdf">Dia&#39;s</a>',
+        card,
     )
 
 

@@ -1,0 +1,53 @@
+"""A speaker sends slides through the personal link, in Chromium without an account; axe-clean pages."""
+
+import io
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from pypdf import PdfWriter
+
+from sessions import uploads
+from sessions.models import SpeakerUpload
+from tests.browser.test_public_browser import WCAG_21_AA
+from tests.factories import make_event, make_session, make_speaker
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def axe_violations(page) -> list:
+    return [
+        (v["id"], [n["target"] for n in v["nodes"]])
+        for v in Axe().run(page, options=WCAG_21_AA).response["violations"]
+    ]
+
+
+def test_speaker_sends_a_pdf_through_the_personal_link(live_server, page, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    speaker = make_speaker(name="Femke de Vries")
+    session = make_session(
+        title="Wonen in de wijk", event=make_event(title="Netwerkdag Ede"), speakers=[speaker]
+    )
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    pdf = io.BytesIO()
+    writer.write(pdf)
+    (tmp_path / "dia.pdf").write_bytes(pdf.getvalue())
+    url = live_server.url + f"/presentatie-insturen/{uploads.upload_token(session=session, speaker=speaker)}/"
+
+    page.goto(url)
+    assert page.locator("h1").inner_text() == "Presentatie insturen voor Wonen in de wijk"
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Insturen").click()
+    assert page.locator(".error-summary").is_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_label("Titel").fill("Presentatie Femke")
+    page.get_by_label("PDF-bestand").set_input_files(str(tmp_path / "dia.pdf"))
+    page.get_by_role("button", name="Insturen").click()
+
+    assert "Dank u! Uw inzending is binnen." in page.locator("main").inner_text()
+    assert SpeakerUpload.objects.get().title == "Presentatie Femke"
+
+    page.goto(live_server.url + "/presentatie-insturen/vervalst/")
+    assert page.locator("h1").inner_text() == "Deze uploadlink werkt niet"
+    assert axe_violations(page) == []
