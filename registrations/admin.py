@@ -1,7 +1,9 @@
+import hashlib
 import json
 from functools import partial
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -13,8 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from g40events import admin as events_admin
-from registrations import cockpit, emails, exports, participation, privacy, services
-from registrations.models import EmailLog, Place, Registration, with_place_counts
+from g40events.models import Event
+from g40events.text import render_markdown
+from registrations import cockpit, emails, exports, mailings, participation, privacy, services
+from registrations.forms import MailingForm
+from registrations.models import EmailLog, Mailing, Place, Registration, with_place_counts
 from sessions import admin as programme_admin
 from sessions.models import Session
 
@@ -435,6 +440,166 @@ class EmailLogAdmin(events_admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+def _mailing_fingerprint(data, recipient_count: int) -> str:
+    """What was previewed (the form's fields and the number of recipients), so that a send is only of
+    what the organiser saw."""
+    fields = sorted(
+        (key, tuple(data.getlist(key)))
+        for key in data
+        if key not in {"csrfmiddlewaretoken", "send", "preview", "previewed"}
+    )
+    return hashlib.sha256(repr((fields, recipient_count)).encode()).hexdigest()
+
+
+MAILING_PROGRESS = {
+    "sent": [EmailLog.Status.SENT],
+    "pending": [EmailLog.Status.PENDING, EmailLog.Status.SENDING],
+    "failed": [EmailLog.Status.FAILED],
+    "given_up": [EmailLog.Status.GIVEN_UP],
+}
+
+
+@admin.register(Mailing)
+class MailingAdmin(admin.ModelAdmin):
+    """Messages to a group of registrants: written and previewed on the add page, then read-only with
+    their progress (messages sent, waiting, failed and given up)."""
+
+    list_display = [
+        "created_at",
+        "subject",
+        "event",
+        "group",
+        "recipient_count",
+        "sent_column",
+        "pending_column",
+        "failed_column",
+        "given_up_column",
+    ]
+    list_filter = ["event"]
+    list_select_related = ["event"]
+    search_fields = ["subject", "body"]
+    fields = ["event", "group", "subject", "body", "recipient_count", "progress", "created_by", "created_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                **{
+                    f"{name}_count": Count("emails", filter=Q(emails__status__in=statuses))
+                    for name, statuses in MAILING_PROGRESS.items()
+                }
+            )
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("verzonden"), ordering="sent_count")
+    def sent_column(self, obj):
+        return obj.sent_count
+
+    @admin.display(description=_("nog te verzenden"), ordering="pending_count")
+    def pending_column(self, obj):
+        return obj.pending_count
+
+    @admin.display(description=_("mislukt, wordt opnieuw geprobeerd"), ordering="failed_count")
+    def failed_column(self, obj):
+        return obj.failed_count
+
+    @admin.display(description=_("opgegeven"), ordering="given_up_count")
+    def given_up_column(self, obj):
+        return obj.given_up_count
+
+    @admin.display(description=_("voortgang"))
+    def progress(self, obj):
+        return _(
+            "%(sent)d verzonden, %(pending)d nog te verzenden, %(failed)d mislukt (wordt opnieuw "
+            "geprobeerd), %(given_up)d opgegeven, van %(total)d"
+        ) % {
+            "sent": obj.sent_count,
+            "pending": obj.pending_count,
+            "failed": obj.failed_count,
+            "given_up": obj.given_up_count,
+            "total": obj.recipient_count,
+        }
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Choose a netwerkdag, write, preview (count and one recipient's message), send."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta}
+        event_id = request.POST.get("netwerkdag") or request.GET.get("netwerkdag") or ""
+        event = Event.objects.filter(pk=event_id).first() if event_id.isdigit() else None
+        if event is None:
+            context.update(
+                title=_("Bericht aan deelnemers: kies de netwerkdag"), events=Event.objects.order_by("-date")
+            )
+            return TemplateResponse(request, "registrations/admin/mailing_event.html", context)
+        form = MailingForm(request.POST if request.method == "POST" else None, event=event)
+        preview = None
+        if form.is_valid():
+            data = form.cleaned_data
+            fingerprint = _mailing_fingerprint(request.POST, form.recipient_count)
+            if "send" in request.POST and request.POST.get("previewed") != fingerprint:
+                self.message_user(
+                    request,
+                    _(
+                        "Het bericht of de groep is gewijzigd sinds het voorbeeld: bekijk het voorbeeld en verzend opnieuw."
+                    ),
+                    messages.WARNING,
+                )
+            elif "send" in request.POST:
+                mailing = mailings.send_mailing(
+                    event=event,
+                    group_label=form.group_label(),
+                    subject=data["subject"],
+                    body=data["body"],
+                    registrations=form.recipients,
+                    created_by=request.user,
+                )
+                self.message_user(
+                    request,
+                    ngettext(
+                        "Het bericht staat klaar voor %(count)d ontvanger; de voortgang staat hieronder.",
+                        "Het bericht staat klaar voor %(count)d ontvangers; de voortgang staat hieronder.",
+                        mailing.recipient_count,
+                    )
+                    % {"count": mailing.recipient_count},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:registrations_mailing_change", args=[mailing.pk]))
+            first = form.recipients.first()
+            draft = Mailing(
+                event=event,
+                subject=data["subject"],
+                body=data["body"],
+                body_html=render_markdown(data["body"]),
+            )
+            message = emails.build_message(
+                EmailLog(registration=first, kind=EmailLog.Kind.MAILING, mailing=draft)
+            )
+            preview = {
+                "fingerprint": fingerprint,
+                "count": form.recipient_count,
+                "recipient": first,
+                "subject": message.subject,
+                "text": message.body,
+                "html": message.alternatives[0][0],
+            }
+        context.update(
+            title=_("Bericht aan deelnemers: %(event)s") % {"event": event.title},
+            event=event,
+            form=form,
+            preview=preview,
+        )
+        return TemplateResponse(request, "registrations/admin/mailing_compose.html", context)
 
 
 # Registration adds places, taken and waiting to the programme's admin pages, and gives a raised

@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from g40events import clock
@@ -166,7 +167,7 @@ def send_batch(log_ids: Iterable[int]) -> dict[str, int]:
     if not claimed:
         return counts
     logs = EmailLog.objects.select_related(
-        "registration__event__host_city", "registration__organisation", "session"
+        "registration__event__host_city", "registration__organisation", "session", "mailing"
     ).in_bulk(claimed)
     retries: dict[datetime.datetime, list[int]] = {}
     connection = _open_connection()
@@ -366,7 +367,14 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
             "manage_url": registration.manage_url,
             "cancel_url": registration.cancel_url,
         }
-        subject = subject_line(log.kind, event=event, session=log.session)
+        if log.kind == EmailLog.Kind.MAILING:
+            from registrations import mailings
+
+            subject = single_line(log.mailing.subject)
+            context["mailing_text"] = mailings.personal_text(log.mailing.body, registration)
+            context["mailing_html"] = mark_safe(mailings.personal_html(log.mailing.body_html, registration))  # noqa: S308 - sanitised on save, placeholders escaped
+        else:
+            subject = subject_line(log.kind, event=event, session=log.session)
         context["subject"] = subject
         if log.kind == EmailLog.Kind.CONFIRM_ADDRESS:
             context.update(

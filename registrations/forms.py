@@ -3,16 +3,18 @@ from pathlib import Path
 import django.forms
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.forms.renderers import Jinja2
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from g40events.models import Event, Organisation
+from g40events.models import Event, Organisation, Pillar, ThemeGroup
 from g40events.oneline import validate_single_line
 from registrations.models import Registration, validate_person_name
 from registrations.services import PersonData, TimeSlot, signup_sessions, time_slots
+from sessions.models import Session
 
 
 class PublicFormRenderer(Jinja2):
@@ -332,3 +334,98 @@ class CancelForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The error summary names the field by this, not by its whole sentence.
         self.fields["confirm"].summary_label = _("Afmelden")
+
+
+class MailingForm(forms.Form):
+    """An organiser's message to a group of one netwerkdag's registrants (the admin's compose page)."""
+
+    group = forms.ChoiceField(label=_("Aan"), widget=forms.RadioSelect)
+    sessions = forms.ModelMultipleChoiceField(
+        label=_("Sessies"),
+        queryset=Session.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Voor de deelnemers of de wachtlijst van sessies."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisatie"), queryset=Organisation.objects.none(), required=False
+    )
+    pillar = forms.ModelChoiceField(label=_("Pijler"), queryset=Pillar.objects.none(), required=False)
+    theme_group = forms.ModelChoiceField(
+        label=_("Themagroep"), queryset=ThemeGroup.objects.none(), required=False
+    )
+    subject = forms.CharField(label=_("Onderwerp"), max_length=200, validators=[validate_single_line])
+    body = forms.CharField(
+        label=_("Bericht"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "Markdown. {naam} wordt de naam van de ontvanger, {link} de persoonlijke link naar de aanmelding."
+        ),
+    )
+
+    REQUIRED_FOR_GROUP = {
+        "sessions": "sessions",
+        "waiting": "sessions",
+        "organisation": "organisation",
+        "pillar": "pillar",
+        "theme_group": "theme_group",
+    }
+
+    def __init__(self, *args, event, **kwargs):
+        from registrations.mailings import Group
+
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["group"].choices = Group.choices
+        self.fields["sessions"].queryset = event.sessions.filter(takes_registrations=True).order_by(
+            "start_time", "title"
+        )
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            pk__in=event.registrations.values("organisation")
+        ).order_by("name")
+        self.fields["pillar"].queryset = Pillar.objects.order_by("name")
+        self.fields["theme_group"].queryset = ThemeGroup.objects.order_by("name")
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise ValidationError(_("Schrijf een bericht: het is leeg."), code="empty")
+        return body
+
+    def clean(self):
+        from registrations.mailings import recipients
+
+        cleaned = super().clean()
+        group = cleaned.get("group")
+        needed = self.REQUIRED_FOR_GROUP.get(group)
+        if needed and not cleaned.get(needed):
+            self.add_error(needed, _("Kies voor deze groep ook wie erbij hoort."))
+        if self.errors:
+            return cleaned
+        self.recipients = recipients(
+            event=self.event,
+            group=group,
+            sessions=cleaned.get("sessions") or (),
+            organisation=cleaned.get("organisation"),
+            pillar=cleaned.get("pillar"),
+            theme_group=cleaned.get("theme_group"),
+        )
+        self.recipient_count = self.recipients.count()
+        if not self.recipient_count:
+            raise ValidationError(
+                _("Deze groep heeft geen ontvangers: er is niets verstuurd."), code="no_recipients"
+            )
+        return cleaned
+
+    def group_label(self) -> str:
+        """The group in words, as the mailing's list in the admin shows it."""
+        cleaned = self.cleaned_data
+        label = str(dict(self.fields["group"].choices)[cleaned["group"]])
+        detail = {
+            "sessions": lambda: ", ".join(s.title for s in cleaned["sessions"]),
+            "waiting": lambda: ", ".join(s.title for s in cleaned["sessions"]),
+            "organisation": lambda: cleaned["organisation"].name,
+            "pillar": lambda: cleaned["pillar"].name,
+            "theme_group": lambda: cleaned["theme_group"].name,
+        }.get(cleaned["group"])
+        return f"{label}: {detail()}"[:300] if detail else label

@@ -15,6 +15,7 @@ from g40events.domains import contains_web_address
 from g40events.links import absolute_url
 from g40events.models import Event, Organisation
 from g40events.oneline import validate_single_line
+from g40events.text import RenderedMarkdownField, RenderedMarkdownMixin
 from sessions.models import Session
 
 MANAGE_TOKEN_SALT = "registrations.manage"
@@ -316,6 +317,7 @@ class EmailLog(models.Model):
         CANCELLATION = "cancellation", _("Afmelding bevestigd")
         REMINDER = "reminder", _("Herinnering")
         SESSION_CHANGED = "session_changed", _("Sessie gewijzigd (agenda-update)")
+        MAILING = "mailing", _("Bericht van de organisatie")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Nog te verzenden")
@@ -343,6 +345,14 @@ class EmailLog(models.Model):
         blank=True,
         related_name="+",
         help_text=_("Bij een plaatsing van de wachtlijst: de sessie."),
+    )
+    mailing = models.ForeignKey(
+        "registrations.Mailing",
+        verbose_name=_("bericht aan deelnemers"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="emails",
     )
     kind = models.CharField(_("soort"), max_length=30, choices=Kind.choices)
     recipient = models.CharField(_("aan"), max_length=254, blank=True)
@@ -373,3 +383,35 @@ class EmailLog(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.recipient}"
+
+
+class Mailing(RenderedMarkdownMixin, models.Model):
+    """A message an organiser wrote to a group of one netwerkdag's registrants (one EmailLog each)."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("netwerkdag"), on_delete=models.PROTECT, related_name="mailings"
+    )
+    group = models.CharField(_("groep"), max_length=300)
+    subject = models.CharField(_("onderwerp"), max_length=200, validators=[validate_single_line])
+    body = models.TextField(_("bericht (Markdown)"))
+    body_html = RenderedMarkdownField(_("bericht (HTML)"))
+    recipient_count = models.PositiveIntegerField(_("ontvangers"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verstuurd door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("verstuurd op"), default=clock.now, editable=False)
+
+    markdown_fields = ("body",)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("bericht aan deelnemers")
+        verbose_name_plural = _("berichten aan deelnemers")
+
+    def __str__(self):
+        return self.subject

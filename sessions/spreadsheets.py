@@ -287,6 +287,9 @@ class ProgrammeResource(resources.ModelResource):
         import_id_fields = ["title"]
         skip_unchanged = False
         store_row_values = True
+        # The dry run's page shows each row's session; fixed here, because import-export otherwise
+        # sets it on the class from whichever import ran first in the process.
+        store_instance = True
         clean_model_instances = False  # validate_instance checks what applies, with Dutch messages
         use_transactions = True
 

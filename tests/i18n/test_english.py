@@ -313,7 +313,10 @@ def test_admin_in_english(superuser_client):
     )
     assert "Pillars Add Change Recaps Add Change Theme groups Add Change" in index
     assert "Programme Model name Add link Change or view list link Sessions Add Change" in index
-    assert "Registrations Model name Add link Change or view list link Emails View Registrations" in index
+    assert (
+        "Registrations Model name Add link Change or view list link Emails View Messages to participants Add View"
+        " Registrations" in index
+    )
     assert "Date and place" in add_event
     assert (
         "Tick to announce this network day on the home page. Only one can be announced at a time."

@@ -1,0 +1,251 @@
+"""The organisers' "Bericht aan deelnemers": compose, preview with the exact count, send, progress."""
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from checkin.models import CheckIn
+from registrations import services
+from registrations.models import EmailLog, Mailing, Registration
+from tests.factories import make_organisation, make_pillar, make_theme_group
+from tests.registrations.helpers import open_event, sign_up, signup_session
+from tests.registrations.test_admin import organiser
+
+pytestmark = pytest.mark.django_db
+
+ADD = "admin:registrations_mailing_add"
+BODY = "Hallo {naam},\n\nNeem je **laptop** mee. Je aanmelding: {link}\n\n[Bekijk je aanmelding]({link})"
+
+
+def netwerkdag():
+    """A day with two sessions: Wonen (2 places, so a waiting list) and Werk."""
+    event = open_event(title="Netwerkdag Dordrecht")
+    pillar = make_pillar(name="Economie")
+    theme = make_theme_group(name="Arbeidsmarkt", pillar=pillar)
+    housing = signup_session(event, title="Wonen", capacity=2)
+    work = signup_session(event, title="Werk", start_time=datetime.time(14, 0), end_time=datetime.time(15, 0))
+    work.theme_groups.add(theme)
+    city = make_organisation(name="Gemeente Dordrecht")
+    anna = sign_up(event, [housing, work], name="Anna de Vries", organisation_name="", organisation=city)
+    bram = sign_up(event, [housing], name="Bram Bakker")
+    carla = sign_up(event, [housing], name="Carla Smit")  # waiting list of Wonen
+    dirk = sign_up(event, [work], name="Dirk Jansen")
+    gone = sign_up(event, [work], name="Eva Afgemeld")
+    services.cancel(registration=gone)
+    erased = sign_up(event, [work], name="Frank Gewist")
+    Registration.objects.filter(pk=erased.pk).update(anonymised_at=timezone.now())
+    return {
+        "event": event,
+        "housing": housing,
+        "work": work,
+        "pillar": pillar,
+        "theme": theme,
+        "city": city,
+        "people": {"anna": anna, "bram": bram, "carla": carla, "dirk": dirk},
+    }
+
+
+def compose(client, event, **fields):
+    data = {
+        "netwerkdag": event.pk,
+        "subject": "Praktische informatie",
+        "body": BODY,
+        "group": "all",
+        **fields,
+    }
+    return client.post(reverse(ADD), data)
+
+
+def recipient_count(response) -> str:
+    return re.search(r'<p id="recipient-count"><strong>([^<]*)</strong>', response.content.decode()).group(1)
+
+
+@pytest.mark.parametrize(
+    ("group", "extra", "expected"),
+    [
+        ("all", {}, "Dit bericht gaat naar 4 ontvangers."),
+        ("sessions", {"sessions": ["housing"]}, "Dit bericht gaat naar 2 ontvangers."),
+        ("sessions", {"sessions": ["housing", "work"]}, "Dit bericht gaat naar 3 ontvangers."),
+        ("waiting", {"sessions": ["housing"]}, "Dit bericht gaat naar 1 ontvanger."),
+        ("organisation", {"organisation": "city"}, "Dit bericht gaat naar 1 ontvanger."),
+        ("pillar", {"pillar": "pillar"}, "Dit bericht gaat naar 2 ontvangers."),
+        ("theme_group", {"theme_group": "theme"}, "Dit bericht gaat naar 2 ontvangers."),
+    ],
+)
+def test_preview_counts_each_person_of_the_group_once(client, group, extra, expected):
+    day = netwerkdag()
+    organiser(client)
+    values = {
+        key: [day[v].pk for v in value] if isinstance(value, list) else day[value].pk
+        for key, value in extra.items()
+    }
+
+    response = compose(client, day["event"], group=group, preview="1", **values)
+
+    assert response.status_code == 200
+    assert recipient_count(response) == expected
+    assert EmailLog.objects.filter(kind=EmailLog.Kind.MAILING).count() == 0
+
+
+def test_preview_shows_the_message_as_the_first_recipient_sees_it(client):
+    day = netwerkdag()
+    organiser(client)
+    anna = day["people"]["anna"]
+
+    response = compose(client, day["event"], preview="1")
+
+    preview = response.context["preview"]
+    assert preview["recipient"] == anna
+    assert preview["subject"] == "Praktische informatie"
+    assert preview["text"].startswith(
+        f"Beste Anna de Vries,\n\nHallo Anna de Vries,\n\nNeem je **laptop** mee. Je aanmelding: {anna.manage_url}\n"
+    )
+    assert "<strong>laptop</strong>" in preview["html"]
+    assert (
+        f'<a href="{anna.manage_url}" rel="noopener noreferrer">Bekijk je aanmelding</a>' in preview["html"]
+    )
+    assert "Zo ziet Anna de Vries het:" in response.content.decode()
+
+
+def test_send_records_one_message_per_recipient_and_the_worker_sends_them(
+    client, django_capture_on_commit_callbacks
+):
+    day = netwerkdag()
+    organiser(client)
+    preview = compose(client, day["event"], group="sessions", sessions=[day["housing"].pk], preview="1")
+    fingerprint = preview.context["preview"]["fingerprint"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = compose(
+            client,
+            day["event"],
+            group="sessions",
+            sessions=[day["housing"].pk],
+            previewed=fingerprint,
+            send="1",
+        )
+
+    mailing = Mailing.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:registrations_mailing_change", args=[mailing.pk])
+    assert mailing.recipient_count == 2
+    assert mailing.group == "Deelnemers van de gekozen sessies: Wonen"
+    assert sorted(mailing.emails.values_list("recipient", "status")) == sorted(
+        [(day["people"]["anna"].email, "sent"), (day["people"]["bram"].email, "sent")]
+    )
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [day["people"]["anna"].email, day["people"]["bram"].email]
+    )
+    bram_mail = next(m for m in mail.outbox if m.to == [day["people"]["bram"].email])
+    assert bram_mail.subject == "Praktische informatie"
+    assert "Hallo Bram Bakker," in bram_mail.body
+    assert day["people"]["bram"].manage_url in bram_mail.body
+    assert "<strong>laptop</strong>" in bram_mail.alternatives[0][0]
+
+    page = client.get(response["Location"]).content.decode()
+    assert "2 verzonden, 0 nog te verzenden, 0 mislukt (wordt opnieuw geprobeerd), 0 opgegeven, van 2" in page
+
+
+def test_progress_in_the_list_counts_messages_per_status(client):
+    day = netwerkdag()
+    organiser(client)
+    preview = compose(client, day["event"], preview="1")
+
+    compose(
+        client, day["event"], previewed=preview.context["preview"]["fingerprint"], send="1"
+    )  # not committed: pending
+
+    mailing = Mailing.objects.get()
+    first = mailing.emails.order_by("id").first()
+    EmailLog.objects.filter(pk=first.pk).update(status=EmailLog.Status.SENT)
+    changelist = client.get(reverse("admin:registrations_mailing_changelist"))
+    row = changelist.context["cl"].result_list[0]
+    assert (row.recipient_count, row.sent_count, row.pending_count, row.failed_count, row.given_up_count) == (
+        4,
+        1,
+        3,
+        0,
+        0,
+    )
+
+
+def test_changed_message_after_preview_is_not_sent(client):
+    day = netwerkdag()
+    organiser(client)
+    preview = compose(client, day["event"], preview="1")
+
+    response = compose(
+        client,
+        day["event"],
+        body="Iets anders",
+        previewed=preview.context["preview"]["fingerprint"],
+        send="1",
+    )
+
+    assert response.status_code == 200
+    assert "Het bericht of de groep is gewijzigd sinds het voorbeeld" in response.content.decode()
+    assert Mailing.objects.count() == 0
+    assert EmailLog.objects.filter(kind=EmailLog.Kind.MAILING).count() == 0
+
+
+def test_empty_body_is_refused_in_dutch(client):
+    day = netwerkdag()
+    organiser(client)
+
+    response = compose(client, day["event"], body="   \n ", send="1")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["body"] == ["Dit veld is verplicht."]
+    assert Mailing.objects.count() == 0
+    assert EmailLog.objects.filter(kind=EmailLog.Kind.MAILING).count() == 0
+
+
+def test_group_without_recipients_is_refused_in_dutch(client):
+    day = netwerkdag()
+    organiser(client)
+
+    response = compose(client, day["event"], group="waiting", sessions=[day["work"].pk], send="1")
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Deze groep heeft geen ontvangers: er is niets verstuurd."
+    ]
+    assert "Deze groep heeft geen ontvangers: er is niets verstuurd." in response.content.decode()
+    assert Mailing.objects.count() == 0
+
+
+def test_group_needs_its_sessions(client):
+    day = netwerkdag()
+    organiser(client)
+
+    response = compose(client, day["event"], group="sessions", preview="1")
+
+    assert response.context["form"].errors["sessions"] == ["Kies voor deze groep ook wie erbij hoort."]
+
+
+def test_came_and_absent_follow_the_check_in(client):
+    day = netwerkdag()
+    organiser(client)
+    CheckIn.objects.create(registration=day["people"]["dirk"])
+
+    came = compose(client, day["event"], group="came", preview="1")
+    absent = compose(client, day["event"], group="absent", preview="1")
+
+    assert recipient_count(came) == "Dit bericht gaat naar 1 ontvanger."
+    assert came.context["preview"]["recipient"] == day["people"]["dirk"]
+    assert recipient_count(absent) == "Dit bericht gaat naar 3 ontvangers."
+
+
+def test_choosing_the_netwerkdag_first(client):
+    day = netwerkdag()
+    organiser(client)
+
+    response = client.get(reverse(ADD))
+    compose_page = client.get(reverse(ADD), {"netwerkdag": day["event"].pk})
+
+    assert f'<option value="{day["event"].pk}">' in response.content.decode()
+    assert compose_page.context["title"] == "Bericht aan deelnemers: Netwerkdag Dordrecht"
