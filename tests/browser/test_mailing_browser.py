@@ -1,0 +1,41 @@
+"""A Bericht aan deelnemers in Chromium: compose and preview with the count; axe-core (WCAG 2.1 AA)
+on the compose and preview pages. (Sending is tested with Django's client in tests/registrations.)"""
+
+import json
+
+import pytest
+from django.contrib.auth.models import User
+
+from tests.browser.test_registration_browser import axe_violations
+from tests.registrations.helpers import open_event, sign_up, signup_session
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "een-lang-wachtwoord-voor-berichten"
+
+
+def test_compose_and_preview_in_the_browser_are_axe_clean(live_server, page):
+    User.objects.create_superuser("organisator", "o@example.org", PASSWORD)
+    event = open_event(title="Netwerkdag Ede")
+    housing = signup_session(event, title="Wonen")
+    sign_up(event, [housing], name="Anna de Vries")
+    sign_up(event, [housing], name="Bram Jansen")
+
+    page.goto(f"{live_server.url}/beheer/login/")
+    page.get_by_label("Gebruikersnaam").fill("organisator")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.goto(f"{live_server.url}/beheer/registrations/mailing/add/?netwerkdag={event.pk}")
+    assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
+
+    page.get_by_label("Alle aangemelden van de netwerkdag").check()
+    page.get_by_label("Onderwerp").fill("Praktische informatie")
+    page.locator("#id_body").fill("Hallo {naam}, neem je **laptop** mee.")
+    page.get_by_role("button", name="Voorbeeld bekijken").click()
+
+    assert (
+        page.locator("#recipient-count").inner_text()
+        == "Dit bericht gaat naar 2 ontvangers. Zo ziet Anna de Vries het:"
+    )
+    assert "Hallo Anna de Vries, neem je **laptop** mee." in page.locator(".mailing-preview pre").inner_text()
+    assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
