@@ -1,11 +1,14 @@
 """A Bericht aan deelnemers in Chromium: compose and preview with the count; axe-core (WCAG 2.1 AA)
-on the compose and preview pages. (Sending is tested with Django's client in tests/registrations.)"""
+on the compose and preview pages, then the send button (the rest of sending is tested with Django's
+client in tests/registrations)."""
 
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import User
 
+from registrations.models import EmailLog, Registration
 from tests.browser.test_registration_browser import axe_violations
 from tests.registrations.helpers import open_event, sign_up, signup_session
 
@@ -14,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "een-lang-wachtwoord-voor-berichten"
 
 
-def test_compose_and_preview_in_the_browser_are_axe_clean(live_server, page):
+def test_compose_preview_and_send_in_the_browser(live_server, page):
     User.objects.create_superuser("organisator", "o@example.org", PASSWORD)
     event = open_event(title="Netwerkdag Ede")
     housing = signup_session(event, title="Wonen")
@@ -39,3 +42,17 @@ def test_compose_and_preview_in_the_browser_are_axe_clean(live_server, page):
     )
     assert "Hallo Anna de Vries, neem je **laptop** mee." in page.locator(".mailing-preview pre").inner_text()
     assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
+
+    # Sending: the organiser lands on the mailing's page, which says what was queued.
+    # Scrolled to first, as a person does: Playwright's own scroll-and-click on this long page (the
+    # preview's frame loads while it scrolls) clicked before the button had come to rest.
+    send = page.get_by_role("button", name="Verzenden aan 2 ontvangers")
+    send.scroll_into_view_if_needed()
+    send.click()
+    page.wait_for_url(re.compile(r"/beheer/registrations/mailing/\d+/change/$"))
+    assert page.locator(".messagelist").inner_text() == (
+        "Het bericht staat klaar voor 2 ontvangers; de voortgang staat hieronder."
+    )
+    assert sorted(
+        EmailLog.objects.filter(kind=EmailLog.Kind.MAILING).values_list("recipient", flat=True)
+    ) == sorted(Registration.objects.values_list("email", flat=True))
