@@ -21,7 +21,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -30,7 +29,7 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_registrations import HOST, free_port, percentile, run_manage  # noqa: E402
+from bench_registrations import HOST, free_port, percentile, run_manage, start_gunicorn  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -215,35 +214,10 @@ def main() -> int:
         codes = json.loads(
             shell(SETUP.format(people=args.people, password=PASSWORD)).strip().splitlines()[-1]
         )
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "g40events.wsgi",
-                "--workers",
-                str(args.workers),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                str(args.threads),
-                "--bind",
-                f"{HOST}:{port}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-        )
-        deadline = time.time() + 30
-        while True:
-            try:
-                with socket.create_connection((HOST, port), timeout=1):
-                    break
-            except OSError:
-                if time.time() > deadline or server.poll() is not None:
-                    print("gunicorn did not start", file=sys.stderr)
-                    return 2
-                time.sleep(0.2)
+        server = start_gunicorn(port, env, workers=args.workers, threads=args.threads)
+        if server is None:
+            print("gunicorn did not start", file=sys.stderr)
+            return 2
 
         desks = [Desk(port) for _ in range(args.desks)]
         for desk in desks:

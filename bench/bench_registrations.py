@@ -45,6 +45,41 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_gunicorn(port: int, env: dict, *, workers: int, threads: int) -> subprocess.Popen | None:
+    """The site under gunicorn (gthread workers) on HOST:port, in a process group of its own; None
+    when it did not accept connections within 30 seconds."""
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "g40events.wsgi",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--bind",
+            f"{HOST}:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.time() + 30
+    while True:
+        try:
+            with socket.create_connection((HOST, port), timeout=1):
+                return server
+        except OSError:
+            if time.time() > deadline or server.poll() is not None:
+                if server.poll() is None:
+                    os.killpg(server.pid, signal.SIGTERM)
+                return None
+            time.sleep(0.2)
+
+
 # --- a tiny SMTP server that accepts and counts messages ----------------------------------------
 
 
@@ -271,35 +306,10 @@ def main() -> int:
             check=True,
         )
         session_id = int(result.stdout.strip().splitlines()[-1])
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "g40events.wsgi",
-                "--workers",
-                str(args.workers),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                str(args.threads),
-                "--bind",
-                f"{HOST}:{port}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-        )
-        deadline = time.time() + 30
-        while True:
-            try:
-                with socket.create_connection((HOST, port), timeout=1):
-                    break
-            except OSError:
-                if time.time() > deadline or server.poll() is not None:
-                    print("gunicorn did not start", file=sys.stderr)
-                    return 2
-                time.sleep(0.2)
+        server = start_gunicorn(port, env, workers=args.workers, threads=args.threads)
+        if server is None:
+            print("gunicorn did not start", file=sys.stderr)
+            return 2
         # The background worker that sends the confirmations, as in the README's deployment.
         worker = subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--no-reload", "--verbosity", "0"],

@@ -45,16 +45,19 @@ ORGANISER_MODELS = {
 }
 
 
-def sync_organiser_group(apps, models: dict[str, list[str]]) -> None:
-    """Give the organisers' group every permission on the given models (app label -> model names)."""
+def _create_permissions(apps) -> None:
+    """Permissions are normally created after all migrations ran; a data migration creates them now."""
     from django.contrib.auth.management import create_permissions
 
-    # Permissions are normally created after all migrations ran; create them now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
 
+
+def sync_organiser_group(apps, models: dict[str, list[str]]) -> None:
+    """Give the organisers' group every permission on the given models (app label -> model names)."""
+    _create_permissions(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=ORGANISERS_GROUP)
@@ -66,13 +69,7 @@ def sync_organiser_group(apps, models: dict[str, list[str]]) -> None:
 
 def sync_coordinator_group(apps) -> None:
     """Create the coordinators' group with exactly the permissions in COORDINATOR_PERMISSIONS."""
-    from django.contrib.auth.management import create_permissions
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-
+    _create_permissions(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
