@@ -5,6 +5,7 @@ pages at phone and desktop width (WCAG 2.1 AA), and nothing breaks the Content-S
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from checkin import codes
 from checkin.models import Attendance, CheckIn
@@ -101,7 +102,7 @@ def test_desk_works_without_javascript(live_server, ede, browser):
         sign_in(page, live_server.url + "/balie/ede/")
         page.get_by_label("Zoek op naam of organisatie").fill("bram")
         page.get_by_role("button", name="Zoeken").click()
-        assert page.locator(".desk-person__name").all_inner_texts() == ["Bram Jansen"]
+        expect(page.locator(".desk-person__name")).to_have_text(["Bram Jansen"])
         page.get_by_role("button", name="Inchecken Bram Jansen").click()
         assert page.get_by_role("status").first.inner_text() == "Bram Jansen (Gemeente Zwolle) is ingecheckt."
         assert page.url == live_server.url + "/balie/ede/?q=bram"
@@ -121,7 +122,8 @@ def test_host_ticks_attendance_on_the_session_list(live_server, ede, browser, wi
         sign_in(page, live_server.url + "/balie/ede/sessies/")
         assert_axe_clean(page)
         page.get_by_role("link", name="Wonen").click()
-        assert page.locator(".desk-person__name").all_inner_texts() == ["Anna de Vries", "Cor Smit"]
+        # The click only starts the navigation: wait for the session's list, not the index's.
+        expect(page.locator(".desk-person__name")).to_have_text(["Anna de Vries", "Cor Smit"])
         assert_axe_clean(page)
 
         page.get_by_role("button", name="Aanwezig Anna de Vries").click()
