@@ -132,7 +132,7 @@ class DoorListView(DeskMixin, View):
     """The people with a place in a session, sorted by name, for the door of the room."""
 
     def get(self, request, *args, **kwargs):
-        session = get_object_or_404(Session, pk=kwargs["pk"], event=self.event)
+        session = get_object_or_404(Session.objects.not_cancelled(), pk=kwargs["pk"], event=self.event)
         people = (
             _active(self.event)
             .filter(places__session=session, places__status=Place.Status.CONFIRMED)

@@ -256,11 +256,12 @@ class SessionListView(DeskMixin, TemplateView):
 
 
 def session_overview(event: Event):
-    """The netwerkdag's sessions with places, waiting, checked in (at the desk) and attended."""
+    """The netwerkdag's sessions with places, waiting, checked in (at the desk) and attended; not the
+    cancelled ones, which have nobody to tick."""
     return list(
-        with_attendance_counts(with_place_counts(Session.objects.filter(event=event))).order_by(
-            "start_time", "end_time", "title"
-        )
+        with_attendance_counts(
+            with_place_counts(Session.objects.filter(event=event).not_cancelled())
+        ).order_by("start_time", "end_time", "title")
     )
 
 
@@ -272,7 +273,7 @@ class AttendanceView(DeskMixin, TemplateView):
 
     def get_session(self) -> Session:
         return get_object_or_404(
-            Session.objects.select_related("event"), pk=self.kwargs["pk"], event=self.event
+            Session.objects.not_cancelled().select_related("event"), pk=self.kwargs["pk"], event=self.event
         )
 
     def get_template_names(self):

@@ -45,7 +45,7 @@ def event_location(event) -> str:
     return event.host_city.name if event.host_city_id else ""
 
 
-def _vevent(*, uid, summary, starts, ends, location, description, url, updated_at):
+def _vevent(*, uid, summary, starts, ends, location, description, url, updated_at, cancelled=False):
     vevent = icalendar.Event()
     vevent.add("uid", uid)
     # DTSTAMP is the revision of the entry, so that the same data always gives the same bytes
@@ -60,7 +60,8 @@ def _vevent(*, uid, summary, starts, ends, location, description, url, updated_a
         vevent.add("location", location)
     vevent.add("description", description)
     vevent.add("url", url)
-    vevent.add("status", "CONFIRMED")
+    # A cancelled session stays in the feeds, so that a calendar that holds it learns it is off.
+    vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     vevent.add("transp", "OPAQUE")
     return vevent
 
@@ -95,7 +96,9 @@ def session_vevent(session) -> icalendar.Event:
     event = session.event
     url = absolute_url(session.get_absolute_url())
     speakers = [_speaker_with_organisation(role.speaker) for role in session.speaker_roles.all()]
+    cancelled = session.cancelled_at is not None
     parts = [
+        cancellation_note(session.cancellation_reason) if cancelled else "",
         _("Met: %(speakers)s") % {"speakers": "; ".join(speakers)} if speakers else "",
         plain_text(session.description_html),
         _("Onderdeel van %(event)s.") % {"event": event.title},
@@ -103,14 +106,21 @@ def session_vevent(session) -> icalendar.Event:
     ]
     return _vevent(
         uid=f"session-{session.pk}@{site_host()}",
-        summary=session.title,
+        summary=_("Vervallen: %(title)s") % {"title": session.title} if cancelled else session.title,
         starts=local_datetime(event.date, session.start_time),
         ends=local_datetime(event.date, session.end_time),
         location=_join(session.location, event_location(event)),
         description="\n\n".join(part for part in parts if part),
         url=url,
         updated_at=session.updated_at,
+        cancelled=cancelled,
     )
+
+
+def cancellation_note(reason: str) -> str:
+    """ "Deze sessie is vervallen." with the organiser's reason, for calendars and the frab JSON."""
+    note = _("Deze sessie is vervallen.")
+    return f"{note} {reason}" if reason else note
 
 
 def _speaker_with_organisation(speaker) -> str:

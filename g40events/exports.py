@@ -155,13 +155,22 @@ def _frab_talks(event) -> tuple[list[dict], list[dict], datetime.datetime | None
             "location",
             "description_html",
             "updated_at",
+            "cancelled_at",
+            "cancellation_reason",
         )
     )
     talks: dict[int, dict] = {}
     version = None
-    for pk, slug, title, kind, start, end, location, description_source, updated_at in rows:
+    cancelled_title = _("Vervallen: %(title)s")
+    for pk, slug, title, kind, start, end, location, description_source, updated_at, *cancelled in rows:
         version = updated_at if version is None else max(version, updated_at)
         description = plain_text(description_source)
+        cancelled_at, reason = cancelled
+        if cancelled_at is not None:
+            # Apps show the title and the abstract: both say it, and the session stays findable.
+            title = cancelled_title % {"title": title}
+            note = calendars.cancellation_note(reason)
+            description = f"{note}\n\n{description}" if description else note
         talks[pk] = {
             "guid": guid("session", pk),
             "id": pk,

@@ -229,6 +229,17 @@ class RegistrationAdmin(events_admin.ModelAdmin):
                 self.admin_site.admin_view(self.participants_view),
                 name="registrations_session_participants",
             ),
+            # Cancelling a session frees its places and mails them (services.cancel_session).
+            path(
+                "sessie/<int:session_id>/laten-vervallen/",
+                self.admin_site.admin_view(partial(cockpit.cancel_session_view, self)),
+                name="registrations_session_cancel",
+            ),
+            path(
+                "sessie/<int:session_id>/terugzetten/",
+                self.admin_site.admin_view(partial(cockpit.reinstate_session_view, self)),
+                name="registrations_session_reinstate",
+            ),
             # The organiser's cockpit of a netwerkdag (registrations/cockpit.py).
             path(
                 "netwerkdag/<int:event_id>/",
@@ -688,9 +699,21 @@ class PlacesExtension(programme_admin.SessionAdminExtension):
                 messages.INFO,
             )
 
+    def links(self, session):
+        """Cancelling the session (its places go, their holders get mail), or undoing that."""
+        if not session.pk:
+            return []
+        if session.is_cancelled:
+            return [
+                (_("Sessie terugzetten"), reverse("admin:registrations_session_reinstate", args=[session.pk]))
+            ]
+        return [
+            (_("Sessie laten vervallen"), reverse("admin:registrations_session_cancel", args=[session.pk]))
+        ]
+
     def session_saved(self, model_admin, request, session):
         """A raised capacity goes to the waiting list at once (first come, first served)."""
-        if not session.takes_registrations:
+        if not session.takes_registrations or session.is_cancelled:
             return
         try:
             services.fill_from_waiting_list(session=session)

@@ -57,9 +57,11 @@ def scheduling_message(registration: Registration, vevents, *, method: str) -> s
         if method == "CANCEL":
             vevent.pop("status", None)
             vevent.add("status", "CANCELLED")
-            # Higher than any revision sent so far: the cancellation is the latest word.
+            # Higher than any revision sent so far: the cancellation is the latest word. A cancelled
+            # session's own revision is the moment of its cancellation, which may be the later one.
+            sequence = max(int(vevent.get("sequence", 0)), calendars.revision(timezone.now()))
             vevent.pop("sequence", None)
-            vevent.add("sequence", calendars.revision(timezone.now()))
+            vevent.add("sequence", sequence)
     cal = calendars.calendar(*vevents, name=registration.event.title)
     cal.pop("method", None)
     cal.add("method", method)
@@ -69,6 +71,12 @@ def scheduling_message(registration: Registration, vevents, *, method: str) -> s
 def session_update(registration: Registration, session) -> str:
     """METHOD:REQUEST for one session whose time or room changed."""
     return scheduling_message(registration, [calendars.session_vevent(session)], method="REQUEST")
+
+
+def session_cancellation(registration: Registration, session) -> str:
+    """METHOD:CANCEL for one cancelled session: its entry leaves the person's calendar (same UID as in
+    their confirmation, STATUS:CANCELLED, a SEQUENCE higher than any sent before)."""
+    return scheduling_message(registration, [calendars.session_vevent(session)], method="CANCEL")
 
 
 def cancellation(registration: Registration) -> str:

@@ -19,14 +19,16 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from g40events import admin as events_admin
 from g40events.models import Event, RegistrationState
+from g40events.oneline import validate_single_line
 from registrations import exports, services
 from registrations.forms import ChangeSessionsForm, RegistrationForm
-from registrations.models import EmailLog, Place, Registration
+from registrations.models import EmailLog, Place, Registration, place_counts, with_place_counts
 from sessions.models import Session
 
 # --- what an action caused ------------------------------------------------------------------------
@@ -146,7 +148,12 @@ def dashboard_view(model_admin, request, event_id):
         unconfirmed=Count("id", filter=Q(status=Registration.Status.UNCONFIRMED)),
         cancelled=Count("id", filter=Q(status=Registration.Status.CANCELLED)),
     )
-    sessions = list(services.signup_sessions(event))
+    # Cancelled sessions too (marked as such): the organiser sees what was on offer.
+    sessions = list(
+        with_place_counts(Session.objects.filter(event=event).taking_registrations()).order_by(
+            "start_time", "end_time", "title", "pk"
+        )
+    )
     for session in sessions:
         session.free = None if session.capacity is None else max(session.capacity - session.taken, 0)
         session.participants_url = reverse("admin:registrations_session_participants", args=[session.pk])
@@ -323,3 +330,117 @@ def over_the_limit(session: Session, capacity: int) -> list[Place]:
         return []
     latest = confirmed.select_related("registration").order_by("-confirmed_at", "-id")[:extra]
     return list(reversed(latest))
+
+
+# --- cancelling a session, and undoing that -------------------------------------------------------
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reden (openbaar; mag leeg blijven)"),
+        max_length=300,
+        required=False,
+        validators=[validate_single_line],
+        widget=forms.TextInput(attrs={"class": "vLargeTextField"}),
+        help_text=gettext_lazy(
+            "Bijvoorbeeld: De spreker is ziek. Staat op het programma, op de pagina van de sessie en in "
+            "de e-mail aan de deelnemers."
+        ),
+    )
+
+    def clean_reason(self):
+        return " ".join(self.cleaned_data["reason"].split())
+
+
+def _session_to_change(request, session_id) -> Session:
+    """The session, if the user may change it: organisers any, a coordinator those of their own
+    theme groups (sessions/rules.py)."""
+    session = get_object_or_404(Session.objects.select_related("event"), pk=session_id)
+    if not request.user.has_perm("programme.change_session", session):
+        raise PermissionDenied
+    return session
+
+
+def _back_url(request, session: Session) -> str:
+    """Where the organiser came from (the programme screen), else the session's own admin page."""
+    url = request.POST.get("next") or request.GET.get("next", "")
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        return f"{url}#sessie-{session.pk}"
+    return reverse("admin:programme_session_change", args=[session.pk])
+
+
+def cancel_session_view(model_admin, request, session_id):
+    """One confirmation page, then the session is cancelled (services.cancel_session)."""
+    session = _session_to_change(request, session_id)
+    back = _back_url(request, session)
+    if session.is_cancelled:
+        model_admin.message_user(
+            request, _("“%(session)s” is al vervallen.") % {"session": session.title}, messages.INFO
+        )
+        return HttpResponseRedirect(back)
+    form = CancelSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = services.cancel_session(
+                session=session, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except services.TryAgainLater as error:
+            form.add_error(None, error.message)
+        else:
+            told = _(
+                "“%(session)s” is vervallen. %(confirmed)s en %(waiting)s zijn vrijgegeven; wie ze had, "
+                "krijgt een e-mail."
+            ) % {
+                "session": session.title,
+                "confirmed": ngettext("%(count)d plaats", "%(count)d plaatsen", done.confirmed)
+                % {"count": done.confirmed},
+                "waiting": ngettext(
+                    "%(count)d plaats op de wachtlijst", "%(count)d plaatsen op de wachtlijst", done.waiting
+                )
+                % {"count": done.waiting},
+            }
+            model_admin.log_change(request, done.session, told)
+            model_admin.message_user(request, told, messages.SUCCESS)
+            return HttpResponseRedirect(back)
+    confirmed, waiting = place_counts([session]).get(session.pk, (0, 0))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Sessie laten vervallen: %(session)s") % {"session": session.title},
+        "opts": Session._meta,
+        "session": session,
+        "form": form,
+        "confirmed": confirmed,
+        "waiting": waiting,
+        "back": back,
+        "next": request.GET.get("next", "") or request.POST.get("next", ""),
+    }
+    return TemplateResponse(request, "registrations/admin/session_cancel.html", context)
+
+
+def reinstate_session_view(model_admin, request, session_id):
+    """One confirmation page, then the cancellation is undone (services.reinstate_session)."""
+    session = _session_to_change(request, session_id)
+    back = _back_url(request, session)
+    if not session.is_cancelled:
+        model_admin.message_user(
+            request, _("“%(session)s” staat al op het programma.") % {"session": session.title}, messages.INFO
+        )
+        return HttpResponseRedirect(back)
+    if request.method == "POST":
+        session = services.reinstate_session(session=session, by=request.user)
+        told = _(
+            "“%(session)s” staat weer op het programma en op het aanmeldformulier. Niemand heeft zijn "
+            "plaats teruggekregen en er is geen e-mail verstuurd."
+        ) % {"session": session.title}
+        model_admin.log_change(request, session, told)
+        model_admin.message_user(request, told, messages.SUCCESS)
+        return HttpResponseRedirect(back)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Sessie terugzetten: %(session)s") % {"session": session.title},
+        "opts": Session._meta,
+        "session": session,
+        "back": back,
+        "next": request.GET.get("next", ""),
+    }
+    return TemplateResponse(request, "registrations/admin/session_reinstate.html", context)

@@ -51,6 +51,8 @@ SUBJECTS = {
     EmailLog.Kind.CANCELLATION: lambda: _("Je bent afgemeld voor %(event)s"),
     EmailLog.Kind.REMINDER: lambda: _("Herinnering: %(event)s"),
     EmailLog.Kind.SESSION_CHANGED: lambda: _("Gewijzigd: %(session)s"),
+    EmailLog.Kind.SESSION_CANCELLED: lambda: _("Vervallen: %(session)s"),
+    EmailLog.Kind.SESSION_CANCELLED_WAITING: lambda: _("Vervallen: %(session)s"),
 }
 WITH_CALENDAR = {
     EmailLog.Kind.CONFIRMATION,
@@ -397,6 +399,9 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
         # iTIP by mail (RFC 6047): the method is also a parameter of the part's content type.
         update = personal_calendars.session_update(registration, log.session)
         message.attach("wijziging.ics", update, "text/calendar; method=REQUEST")
+    elif log.kind == EmailLog.Kind.SESSION_CANCELLED and log.session is not None:
+        cancel = personal_calendars.session_cancellation(registration, log.session)
+        message.attach("vervallen.ics", cancel, "text/calendar; method=CANCEL")
     elif log.kind == EmailLog.Kind.CANCELLATION:
         message.attach(
             "afmelding.ics", personal_calendars.cancellation(registration), "text/calendar; method=CANCEL"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from g40events.models import Event, Organisation, Pillar, ThemeGroup
 from g40events.oneline import validate_single_line
 from registrations.models import Registration, validate_person_name
-from registrations.services import PersonData, TimeSlot, signup_sessions, time_slots
+from registrations.services import PersonData, TimeSlot, cancelled_message, signup_sessions, time_slots
 from sessions.models import Session
 
 
@@ -58,7 +58,7 @@ class SlotField(forms.ChoiceField):
 
     widget = forms.RadioSelect
 
-    def __init__(self, *, slot: TimeSlot, own_places: dict[int, str] | None = None, **kwargs):
+    def __init__(self, *, slot: TimeSlot, event_id: int, own_places: dict[int, str] | None = None, **kwargs):
         own_places = own_places or {}
         choices = [("", _("Geen sessie in dit tijdvak"))]
         for session in slot.sessions:
@@ -87,6 +87,21 @@ class SlotField(forms.ChoiceField):
             **kwargs,
         )
         self.slot = slot
+        self.event_id = event_id
+
+    def validate(self, value):
+        try:
+            super().validate(value)
+        except ValidationError as error:
+            # A session cancelled since the form was drawn (or named by hand) is named as such.
+            cancelled = (
+                Session.objects.cancelled().filter(pk=value, event_id=self.event_id).first()
+                if error.code == "invalid_choice" and str(value).isdigit()
+                else None
+            )
+            if cancelled is None:
+                raise
+            raise ValidationError(cancelled_message(cancelled), code="cancelled") from error
 
 
 class SessionChoicesMixin:
@@ -98,12 +113,29 @@ class SessionChoicesMixin:
             "title", "kind", "start_time", "end_time", "location", "capacity"
         )
         self.slots = time_slots(sessions)
+        self.slot_event_id = event.pk
         for slot in self.slots:
-            self.fields[slot.field_name] = SlotField(slot=slot, own_places=own_places)
+            self.fields[slot.field_name] = SlotField(slot=slot, event_id=event.pk, own_places=own_places)
 
     @property
     def slot_fields(self):
         return [self[slot.field_name] for slot in self.slots]
+
+    def clean(self):
+        cleaned = super().clean()
+        # A time slot whose only session was cancelled is no longer on the form: a choice sent for it
+        # anyway (a page opened before, or a hand-made request) is refused, not silently dropped.
+        fields = {slot.field_name for slot in self.slots}
+        stray = [
+            value
+            for name, value in self.data.items()
+            if name.startswith("slot_") and name not in fields and str(value).isdigit()
+        ]
+        if stray:
+            cancelled = Session.objects.cancelled().filter(pk__in=stray, event_id=self.slot_event_id)
+            for session in cancelled.order_by("start_time", "title"):
+                self.add_error(None, cancelled_message(session))
+        return cleaned
 
     def chosen_session_ids(self) -> list[int]:
         return [

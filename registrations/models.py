@@ -317,6 +317,8 @@ class EmailLog(models.Model):
         CANCELLATION = "cancellation", _("Afmelding bevestigd")
         REMINDER = "reminder", _("Herinnering")
         SESSION_CHANGED = "session_changed", _("Sessie gewijzigd (agenda-update)")
+        SESSION_CANCELLED = "session_cancelled", _("Sessie vervallen (agenda-annulering)")
+        SESSION_CANCELLED_WAITING = "session_cancelled_waiting", _("Sessie vervallen (wachtlijst)")
         MAILING = "mailing", _("Bericht van de organisatie")
 
     class Status(models.TextChoices):
@@ -344,7 +346,7 @@ class EmailLog(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text=_("Bij een plaatsing van de wachtlijst: de sessie."),
+        help_text=_("Bij een plaatsing van de wachtlijst, een gewijzigde of vervallen sessie: de sessie."),
     )
     mailing = models.ForeignKey(
         "registrations.Mailing",

@@ -31,9 +31,7 @@ def add_places(cards: list[SessionCard], event: Event) -> datetime.datetime | No
         return None
     sign_up_url = reverse("registrations:register", kwargs={"slug": event.slug})
     counts = (
-        with_place_counts(
-            Session.objects.filter(pk__in=[card.pk for card in cards], takes_registrations=True)
-        )
+        with_place_counts(Session.objects.filter(pk__in=[card.pk for card in cards]).offered())
         .order_by()
         .values_list("pk", "capacity", "taken", "waiting")
     )

@@ -151,8 +151,9 @@ def time_slots(sessions: Iterable[Session]) -> list[TimeSlot]:
 
 
 def signup_sessions(event: Event):
-    """The sessions of a netwerkdag that take sign-ups, with their confirmed and waiting counts."""
-    return with_place_counts(Session.objects.filter(event=event, takes_registrations=True)).order_by(
+    """The sessions a person can choose for a netwerkdag (taking sign-ups, not cancelled), with their
+    confirmed and waiting counts."""
+    return with_place_counts(Session.objects.filter(event=event).offered()).order_by(
         "start_time", "end_time", "title", "pk"
     )
 
@@ -214,6 +215,11 @@ def _lock_sessions(session_ids: Iterable[int]) -> dict[int, Session]:
     return {session.pk: session for session in sessions}
 
 
+def cancelled_message(session: Session) -> str:
+    """What a person who chose a cancelled session is told (the form and the services say the same)."""
+    return _("De sessie “%(session)s” is vervallen. Kies een andere sessie.") % {"session": session.title}
+
+
 def _has_free_place(session: Session, confirmed: int) -> bool:
     return session.capacity is None or confirmed < session.capacity
 
@@ -225,6 +231,8 @@ def _validate_choice(event: Event, sessions: dict[int, Session], chosen_ids: Seq
         session = sessions.get(session_id)
         if session is None or session.event_id != event.pk or not session.takes_registrations:
             raise InvalidChoice
+        if session.is_cancelled:
+            raise InvalidChoice(cancelled_message(session))
         chosen.append(session)
     for index, session in enumerate(chosen):
         if any(session.overlaps(other) for other in chosen[index + 1 :]):
@@ -458,6 +466,8 @@ def _still_offered(event: Event, sessions: dict[int, Session], requested: Sequen
         session = sessions.get(session_id)
         if session is None or session.event_id != event.pk or not session.takes_registrations:
             continue
+        if session.is_cancelled:
+            continue
         if not any(session.overlaps(other) for other in chosen):
             chosen.append(session)
     return chosen
@@ -666,6 +676,8 @@ def notify_session_changed(*, session: Session) -> int:
     update their calendar applies (same UID as their confirmation, higher SEQUENCE, METHOD:REQUEST).
     Returns the number of messages. Side effects: those e-mails, after the commit.
     """
+    if session.is_cancelled:
+        return 0  # nobody has a place in it, and a REQUEST would put it back in their calendar
     with transaction.atomic():
         registrations = Registration.objects.active().filter(
             anonymised_at__isnull=True,
@@ -701,7 +713,7 @@ def fill_waiting_lists() -> list[Place]:
     Side effects: a promotion e-mail to each promoted person.
     """
     candidates = (
-        with_place_counts(Session.objects.filter(takes_registrations=True, event__date__gte=clock.today()))
+        with_place_counts(Session.objects.offered().filter(event__date__gte=clock.today()))
         .filter(waiting__gt=0)
         .order_by("pk")
     )
@@ -714,3 +726,83 @@ def fill_waiting_lists() -> list[Place]:
         except TryAgainLater:
             continue
     return promoted
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionCancellation:
+    """What cancelling a session did: the people who lost a place and those taken off its waiting list."""
+
+    session: Session
+    confirmed: int
+    waiting: int
+
+
+def cancel_session(*, session: Session, reason: str = "", by=None) -> SessionCancellation:
+    """Cancel a session: it stays on the programme, marked as cancelled (with the public reason).
+
+    In one transaction, under the session's lock: every confirmed place and waiting-list place in it
+    is removed (the registrations keep their other places), unconfirmed sign-ups stop asking for it,
+    and everyone who had a place gets "Vervallen: <sessie>" with a METHOD:CANCEL for its calendar
+    entry; those on the waiting list get a short mail without calendar. `by` is the organiser, kept
+    in the session's history. A session cancelled already is left as it is (counts 0).
+    Raises ValidationError for a reason with line breaks or of more than 300 characters,
+    TryAgainLater when the lock cannot be had in time.
+    Side effects: those e-mails, after the commit; the page cache goes stale (a save of content).
+    """
+    reason = reason.strip()
+    field = Session._meta.get_field("cancellation_reason")
+    field.run_validators(reason)
+    if len(reason) > field.max_length:
+        raise ValidationError(
+            _("Gebruik voor de reden hoogstens %(limit)d tekens.") % {"limit": field.max_length}
+        )
+    with locking_transaction():
+        locked = _lock_sessions([session.pk]).get(session.pk)
+        if locked is None or locked.is_cancelled:
+            return SessionCancellation(session=locked or session, confirmed=0, waiting=0)
+        places = list(
+            Place.objects.filter(session=locked).select_related("registration").order_by("status", "pk")
+        )
+        locked.cancelled_at = clock.now()
+        locked.cancellation_reason = reason
+        if by is not None:
+            locked._history_user = by  # django-simple-history names them in the session's version
+        locked.save(update_fields=["cancelled_at", "cancellation_reason", "updated_at"])
+        Place.objects.filter(pk__in=[place.pk for place in places]).delete()
+        Registration.requested_sessions.through.objects.filter(session=locked).delete()
+        logs = []
+        for place in places:
+            registration = place.registration
+            if not registration.is_active or registration.anonymised_at or not registration.email:
+                continue
+            kind = (
+                EmailLog.Kind.SESSION_CANCELLED
+                if place.is_confirmed
+                else EmailLog.Kind.SESSION_CANCELLED_WAITING
+            )
+            logs.append(emails.record_email(registration, kind, session=locked))
+        emails.send_on_commit([log.pk for log in logs])
+    return SessionCancellation(
+        session=locked,
+        confirmed=sum(1 for place in places if place.is_confirmed),
+        waiting=sum(1 for place in places if not place.is_confirmed),
+    )
+
+
+def reinstate_session(*, session: Session, by=None) -> Session:
+    """Undo a cancellation: the session is on the programme and the sign-up form again.
+
+    Nobody is given back a place or a waiting-list place (they were told it was cancelled and may
+    have chosen another session): whoever wants it signs up for it again. `by` is kept in the
+    session's history. Side effects: none besides the page cache going stale (no e-mail).
+    """
+    with transaction.atomic():
+        locked = _lock_sessions([session.pk]).get(session.pk)
+        if locked is None or not locked.is_cancelled:
+            return locked or session
+        locked.cancelled_at = None
+        locked.cancellation_reason = ""
+        if by is not None:
+            locked._history_user = by  # django-simple-history names them in the session's version
+        locked.save(update_fields=["cancelled_at", "cancellation_reason", "updated_at"])
+    return locked

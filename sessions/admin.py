@@ -52,6 +52,11 @@ class SessionAdminExtension:
         """Called after session_saved when an organiser changed an existing session: `changed`
         names the fields that changed."""
 
+    def links(self, session: Session) -> list[tuple[str, str]]:
+        """Screens of the app about this session, as (label, url): linked at the top of its page and
+        on its row of the programme screen (registration offers cancelling it, or undoing that)."""
+        return []
+
 
 SESSION_EXTENSIONS: list[SessionAdminExtension] = []
 
@@ -64,6 +69,25 @@ def _annotated(queryset):
     for extension in SESSION_EXTENSIONS:
         queryset = extension.annotate(queryset)
     return queryset
+
+
+def _session_links(session: Session) -> list[tuple[str, str]]:
+    return [link for extension in SESSION_EXTENSIONS for link in extension.links(session)]
+
+
+class CancelledFilter(admin.SimpleListFilter):
+    title = _("vervallen")
+    parameter_name = "vervallen"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("Vervallen")), ("nee", _("Niet vervallen"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ja":
+            return queryset.cancelled()
+        if self.value() == "nee":
+            return queryset.not_cancelled()
+        return queryset
 
 
 def _session_saved(model_admin, request, session: Session, changed: Sequence[str] = ()) -> None:
@@ -114,8 +138,9 @@ class SessionAdmin(
         "kind",
         "location",
         "takes_registrations",
+        "state_column",
     ]
-    list_filter = ["event", "kind", "pillars", "theme_groups", "takes_registrations"]
+    list_filter = ["event", "kind", "pillars", "theme_groups", "takes_registrations", CancelledFilter]
     list_select_related = ["event"]
     search_fields = ["title", "description", "location", "speaker_roles__speaker__name"]
     autocomplete_fields = ["event"]
@@ -127,6 +152,10 @@ class SessionAdmin(
         (_("Inhoud"), {"fields": ["description", "pillars", "theme_groups"]}),
         (_("Aanmelding"), {"fields": ["takes_registrations", "capacity"]}),
     ]
+
+    @admin.display(description=_("status"), ordering="cancelled_at")
+    def state_column(self, obj):
+        return _("Vervallen") if obj.is_cancelled else _("Op het programma")
 
     def get_prepopulated_fields(self, request, obj=None):
         return {"slug": ["title"]}
@@ -146,7 +175,8 @@ class SessionAdmin(
     def get_readonly_fields(self, request, obj=None):
         # A coordinator keeps a session on its netwerkdag (the netwerkdagen are the organisers').
         own = ["event"] if is_coordinator_only(request.user) else []
-        return [*super().get_readonly_fields(request, obj), *own, *_extension_columns()]
+        cancelled = ["cancelled_at", "cancellation_reason"] if obj is not None and obj.is_cancelled else []
+        return [*super().get_readonly_fields(request, obj), *own, *cancelled, *_extension_columns()]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [(name, {**options}) for name, options in super().get_fieldsets(request, obj)]
@@ -154,6 +184,8 @@ class SessionAdmin(
             for name, options in fieldsets:
                 if name == extension.fieldset:
                     options["fields"] = [*options["fields"], *extension.columns]
+        if obj is not None and obj.is_cancelled:
+            fieldsets.insert(1, (_("Vervallen"), {"fields": ["cancelled_at", "cancellation_reason"]}))
         if request.method == "POST":
             # Only a sent form can have consequences to confirm; the box appears with them.
             fieldsets.append((None, {"fields": ["confirm_consequences"]}))
@@ -202,7 +234,11 @@ class SessionAdmin(
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         session = self.get_object(request, object_id)
-        extra = {"programme_url": programme_url(session.event_id)} if session else {}
+        extra = {}
+        if session:
+            extra = {"programme_url": programme_url(session.event_id)}
+            if self.has_change_permission(request, session):
+                extra["session_links"] = _session_links(session)
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def programme_view(self, request, event_id):
@@ -244,6 +280,7 @@ class SessionAdmin(
         )
         here = programme_url(event.pk)
         columns = _extension_columns()
+        can_change = self.has_change_permission(request)
         rows = [
             {
                 "session": session,
@@ -252,6 +289,7 @@ class SessionAdmin(
                 + [group.name for group in session.theme_groups.all()],
                 "speakers": [role.speaker.name for role in session.speaker_roles.all()],
                 "values": [_cell(column(session)) for column in columns],
+                "links": _session_links(session) if can_change else [],
             }
             for session in sessions
         ]
@@ -264,7 +302,7 @@ class SessionAdmin(
             "columns": [_header(column) for column in columns],
             "form": form,
             "editing": editing,
-            "can_change": self.has_change_permission(request),
+            "can_change": can_change,
             "programme_url": here,
             "form_action": f"?sessie={editing.pk}" if editing else here,
             "event_links": [

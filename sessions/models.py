@@ -60,6 +60,16 @@ class SessionQuerySet(models.QuerySet):
     def taking_registrations(self):
         return self.filter(takes_registrations=True)
 
+    def cancelled(self):
+        return self.filter(cancelled_at__isnull=False)
+
+    def not_cancelled(self):
+        return self.filter(cancelled_at__isnull=True)
+
+    def offered(self):
+        """Sessions a person can choose on the sign-up form: they take sign-ups and are not cancelled."""
+        return self.taking_registrations().not_cancelled()
+
 
 class Session(RenderedMarkdownMixin, models.Model):
     class Kind(models.TextChoices):
@@ -112,6 +122,21 @@ class Session(RenderedMarkdownMixin, models.Model):
         blank=True,
         help_text=_("Leeg: geen maximum. Wie zich aanmeldt voor een volle sessie komt op de wachtlijst."),
     )
+    cancelled_at = models.DateTimeField(
+        _("vervallen op"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Een vervallen sessie blijft op het programma staan, als vervallen."),
+    )
+    cancellation_reason = models.CharField(
+        _("reden van vervallen"),
+        max_length=300,
+        blank=True,
+        editable=False,
+        validators=[validate_single_line],
+        help_text=_("Openbaar: staat op het programma en in de e-mail aan de deelnemers."),
+    )
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
     objects = SessionQuerySet.as_manager()
@@ -159,6 +184,10 @@ class Session(RenderedMarkdownMixin, models.Model):
     @property
     def ends_at(self) -> datetime.datetime:
         return clock.local_datetime(self.event.date, self.end_time)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     def overlaps(self, other: "Session") -> bool:
         return self.start_time < other.end_time and other.start_time < self.end_time

@@ -114,6 +114,8 @@ class SessionCard:
     theme_groups: list[ThemeGroupTag] = field(default_factory=list)
     materials: list[CardMaterial] = field(default_factory=list)
     places: Places | None = None  # while sign-up is open, for a session that takes sign-ups
+    cancelled: bool = False
+    cancellation_reason: str = ""
 
     @property
     def is_for_everyone(self) -> bool:
@@ -182,13 +184,28 @@ def _session_cards(sessions: QuerySet) -> dict[int, SessionCard]:
         "end_time",
         "location",
         "description",
+        "cancelled_at",
+        "cancellation_reason",
         "event_id",
         "event__title",
         "event__slug",
         "event__date",
     )
     cards = {}
-    for pk, title, slug, kind, start, end, location, description, event_id, *event in rows:
+    for (
+        pk,
+        title,
+        slug,
+        kind,
+        start,
+        end,
+        location,
+        description,
+        cancelled_at,
+        reason,
+        event_id,
+        *event,
+    ) in rows:
         if event_id not in editions:
             event_title, event_slug, event_date = event
             editions[event_id] = Edition(event_id, event_title, event_date, event_url(event_slug))
@@ -204,6 +221,8 @@ def _session_cards(sessions: QuerySet) -> dict[int, SessionCard]:
             url=session_urls[event_id](slug),
             has_description=bool(description),
             edition=editions[event_id],
+            cancelled=cancelled_at is not None,
+            cancellation_reason=reason,
         )
     return cards
 

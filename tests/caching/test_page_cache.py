@@ -25,6 +25,7 @@ from tests.factories import (
     make_speaker,
     make_theme_group,
 )
+from tests.public.helpers import page_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,6 +65,28 @@ def test_cache_shows_a_saved_title_on_the_next_visit(client):
     response = schedule(client, event)
     assert response["X-Cache"] == "MISS"
     assert talk_titles(response) == ["Bestaanszekerheid", "Sessie 1"]
+
+
+def test_cache_shows_a_cancelled_session_and_its_return_on_the_next_visit(client):
+    from registrations import services
+
+    event = make_deventer()
+    [session, _] = add_sessions(event, 2)
+    assert talk_titles(schedule(client, event)) == ["Sessie 0", "Sessie 1"]
+    assert "Vervallen" not in client.get(event.get_absolute_url()).content.decode()
+    assert schedule(client, event)["X-Cache"] == "HIT"
+
+    services.cancel_session(session=session, reason="De spreker is ziek.")
+
+    response = schedule(client, event)
+    assert response["X-Cache"] == "MISS"
+    assert talk_titles(response) == ["Sessie 1", "Vervallen: Sessie 0"]
+    assert "Deze sessie is vervallen. De spreker is ziek." in page_text(client.get(event.get_absolute_url()))
+
+    services.reinstate_session(session=session)
+
+    assert talk_titles(schedule(client, event)) == ["Sessie 0", "Sessie 1"]
+    assert "Vervallen" not in client.get(event.get_absolute_url()).content.decode()
 
 
 def test_cache_shows_a_saved_netwerkdag_on_its_page(client):
