@@ -192,6 +192,15 @@ class SessionAdmin(
         return fieldsets
 
     def save_model(self, request, obj, form, change):
+        if change:
+            # Cancelling and reinstating go through their services (places, mails, calendars): an
+            # edit, or an earlier version put back from the history, keeps the current state.
+            current = Session.objects.filter(pk=obj.pk).values("cancelled_at", "cancellation_reason").first()
+            if current is not None:
+                obj.cancelled_at, obj.cancellation_reason = (
+                    current["cancelled_at"],
+                    current["cancellation_reason"],
+                )
         super().save_model(request, obj, form, change)
         _session_saved(self, request, obj, form.changed_data if change else ())
 

@@ -16,6 +16,7 @@ from g40events.permissions import COORDINATORS_GROUP
 from registrations import services
 from registrations.models import EmailLog, Registration
 from sessions.models import Session
+from tests.admin_forms import form_data as form_data_of
 from tests.factories import make_theme_group
 from tests.public.helpers import page_text
 from tests.registrations.helpers import later, open_event, sign_up, signup_session, statuses
@@ -455,3 +456,21 @@ def test_the_attendance_lists_skip_it(organiser_client, programme, signed_up):
     assert "Sociale pijler" not in page
     attendance = reverse("checkin:attendance", kwargs={"slug": event.slug, "pk": social.pk})
     assert organiser_client.get(attendance).status_code == 404
+
+
+def test_putting_back_a_version_from_the_history_leaves_the_cancellation_as_it_is(
+    organiser_client, programme, signed_up
+):
+    event, social, tour = programme
+    cancel(social)
+    with later(minutes=10):
+        services.reinstate_session(session=social)
+    cancelled_version = Session.history.filter(id=social.pk).exclude(cancelled_at=None).latest("history_date")
+
+    url = reverse("admin:programme_session_simple_history", args=[social.pk, cancelled_version.history_id])
+    html = organiser_client.get(url).content.decode()
+    response = organiser_client.post(url, form_data_of(html, "historicalsession_form"))
+
+    assert response.status_code == 302
+    social.refresh_from_db()
+    assert (social.cancelled_at, social.cancellation_reason) == (None, "")
