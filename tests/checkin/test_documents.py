@@ -123,3 +123,15 @@ def test_pdfs_need_the_desk_permission(client):
     day()
 
     assert client.get("/balie/ede/badges.pdf").status_code == 302
+
+
+def test_programme_of_the_day_marks_a_cancelled_session_and_its_door_list_is_gone(desk):
+    from registrations import services as registration_services
+
+    event, wonen, *_ = day()
+    registration_services.cancel_session(session=wonen, reason="Zaal onder water.")
+
+    (text,) = page_texts(pdf(desk.get("/balie/ede/programma.pdf")))
+
+    assert "11:00–12:00 Vervallen: Wonen Zaal onder water. Zaal 1" in text
+    assert desk.get(f"/balie/ede/sessies/{wonen.pk}/deurlijst.pdf").status_code == 404
