@@ -159,6 +159,29 @@ def session_cards(sessions: QuerySet) -> list[SessionCard]:
     return list(cards.values())
 
 
+def session_card(session: Session) -> SessionCard:
+    """The card of a session already read with its netwerkdag (a session's own page), with its
+    speakers, tags and materials. Four queries: the session itself is not read again."""
+    event = session.event
+    card = SessionCard(
+        pk=session.pk,
+        title=session.title,
+        kind=session.kind,
+        kind_label=session.get_kind_display(),
+        start_time=session.start_time,
+        end_time=session.end_time,
+        location=session.location,
+        url=url_by_slug("programme:detail", event_slug=event.slug)(session.slug),
+        has_description=bool(session.description),
+        edition=Edition(event.pk, event.title, event.date, url_by_slug("events:detail")(event.slug)),
+    )
+    cards = {card.pk: card}
+    _add_speakers(cards)
+    _add_tags(cards, pillars=True)
+    _add_materials(cards)
+    return card
+
+
 def session_rows(sessions: QuerySet) -> list[SessionCard]:
     """The given sessions with what a row on a list shows: speakers and theme groups. Three queries."""
     cards = _session_cards(sessions)

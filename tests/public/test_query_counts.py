@@ -21,9 +21,9 @@ PAGES = {
     # the netwerkdag; the programme (sessions, speakers, pillars, theme groups, materials); whether
     # the day is full and the places left in its sessions; recaps
     "netwerkdag": ("", 9),
-    # the session with its netwerkdag; its card (itself, speakers, pillars, theme groups,
-    # materials); whether the day is full and its places left
-    "session": ("sessies/sessie-1/", 8),
+    # the session with its netwerkdag; its card's speakers, pillars, theme groups and materials;
+    # whether the day is full and its places left
+    "session": ("sessies/sessie-1/", 7),
     # the netwerkdag, its sessions, their speakers, their pillars and their materials
     "frab_json": ("programma.json", 5),
     # the netwerkdag; whether it is full; the organisations; the sessions that take sign-ups, with
