@@ -180,7 +180,7 @@ def test_places_keep_the_programme_queries_constant(client):
     small_count = queries_for(client, small.get_absolute_url())
     large_count = queries_for(client, large.get_absolute_url())
 
-    assert small_count == large_count == 8
+    assert small_count == large_count == 6
 
 
 def test_places_keep_the_session_page_queries_constant(client):
@@ -189,4 +189,4 @@ def test_places_keep_the_session_page_queries_constant(client):
     [quiet, busy] = event.sessions.all()[:2]
     fill(busy, confirmed=5, waiting=5)
 
-    assert queries_for(client, quiet.get_absolute_url()) == queries_for(client, busy.get_absolute_url()) == 6
+    assert queries_for(client, quiet.get_absolute_url()) == queries_for(client, busy.get_absolute_url()) == 5
