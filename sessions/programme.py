@@ -232,24 +232,31 @@ def _kind_labels() -> dict[str, str]:
     return {kind: str(label) for kind, label in Session.Kind.choices}  # translated once
 
 
+# The columns of a session on a card or a row, with its netwerkdag.
+_CARD_COLUMNS = (
+    "pk",
+    "title",
+    "slug",
+    "kind",
+    "start_time",
+    "end_time",
+    "location",
+    "event_id",
+    "event__title",
+    "event__slug",
+    "event__date",
+)
+
+
 def _session_cards(sessions: QuerySet) -> dict[int, SessionCard]:
+    return _cards_from_rows(sessions.values_list(*_CARD_COLUMNS))
+
+
+def _cards_from_rows(rows: Iterable[tuple]) -> dict[int, SessionCard]:
     kind_labels = _kind_labels()
     event_url = url_by_slug("events:detail")
     editions: dict[int, Edition] = {}
     session_urls: dict[int, Callable[[str], str]] = {}
-    rows = sessions.values_list(
-        "pk",
-        "title",
-        "slug",
-        "kind",
-        "start_time",
-        "end_time",
-        "location",
-        "event_id",
-        "event__title",
-        "event__slug",
-        "event__date",
-    )
     cards = {}
     for pk, title, slug, kind, start, end, location, event_id, *event in rows:
         if event_id not in editions:
@@ -441,10 +448,40 @@ def by_edition(cards: Iterable[SessionCard]) -> list[EditionSessions]:
     ]
 
 
+def _published_by_edition(sessions: QuerySet) -> QuerySet:
+    return sessions.published().order_by("-event__date", "event_id", "start_time", "title")
+
+
 def sessions_by_edition(sessions: QuerySet) -> list[EditionSessions]:
     """Published sessions across netwerkdagen, newest netwerkdag first, by netwerkdag. Three queries."""
-    ordered = sessions.published().order_by("-event__date", "event_id", "start_time", "title")
-    return by_edition(session_rows(ordered))
+    return by_edition(session_rows(_published_by_edition(sessions)))
+
+
+def speaker_sessions_by_edition(speaker_id: int) -> list[EditionSessions]:
+    """A speaker's published sessions as sessions_by_edition() gives them (the speaker's page), in
+    three compiled queries: the sessions, their speakers and their theme groups."""
+    cards = _cards_from_rows(_SPEAKER_SESSIONS.rows(speaker_id=speaker_id))
+    if cards:
+        _add_speakers(cards, _SPEAKER_SESSION_SPEAKERS.rows(speaker_id=speaker_id))
+        _add_tags(cards, _SPEAKER_SESSION_THEME_GROUPS.rows(speaker_id=speaker_id))
+    return by_edition(cards.values())
+
+
+def _sessions_of_speaker(speaker_id: int) -> QuerySet:
+    return Session.objects.filter(speaker_roles__speaker_id=speaker_id).published()
+
+
+_SPEAKER_SESSIONS = CompiledQuery(
+    lambda speaker_id: _published_by_edition(_sessions_of_speaker(speaker_id)).values_list(*_CARD_COLUMNS)
+)
+_SPEAKER_SESSION_SPEAKERS = CompiledQuery(
+    lambda speaker_id: _speaker_rows(session__in=_sessions_of_speaker(speaker_id))
+)
+_SPEAKER_SESSION_THEME_GROUPS = CompiledQuery(
+    lambda speaker_id: _theme_group_rows(session__in=_sessions_of_speaker(speaker_id)).order_by(
+        "themegroup__name"
+    )
+)
 
 
 @dataclass
