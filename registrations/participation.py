@@ -200,16 +200,12 @@ class Bar:
     width: float
 
 
-def bar_chart(rows: list[Row], *, width: int = 360, bar: int = 18, gap: int = 6) -> dict:
-    """A horizontal bar chart of the participants per organisation, for an SVG drawn in the template."""
-    largest = max((row.total.registered for row in rows), default=0) or 1
+def bar_chart(items: list[tuple[str, int]], *, width: int = 360, bar: int = 18, gap: int = 6) -> dict:
+    """A horizontal bar chart of (label, value) pairs, for the SVG that
+    registrations/admin/bar_chart.html draws (the participation report, the survey results)."""
+    largest = max((value for _label, value in items), default=0) or 1
     bars = [
-        Bar(
-            label=row.name,
-            value=row.total.registered,
-            y=i * (bar + gap),
-            width=width * row.total.registered / largest,
-        )
-        for i, row in enumerate(rows)
+        Bar(label=label, value=value, y=i * (bar + gap), width=width * value / largest)
+        for i, (label, value) in enumerate(items)
     ]
     return {"bars": bars, "height": len(bars) * (bar + gap), "bar": bar, "width": width}
