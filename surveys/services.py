@@ -158,14 +158,14 @@ def submit_answers(
 
     Raises NotAccepted(ALREADY_ANSWERED or CLOSED), and then nothing is stored. No e-mail.
     """
-    today = clock.today()
+    if not Survey.objects.open_on(clock.today()).filter(pk=invitation.survey_id).exists():
+        raise NotAccepted(CLOSED)
     with transaction.atomic():
+        # The condition names only the invitation's own columns: on PostgreSQL a second update
+        # waits for the first to commit and then checks them again on the row as it is now (a
+        # condition through a join would be a subquery, answered from the old snapshot).
         claimed = Invitation.objects.filter(
-            pk=invitation.pk,
-            answered=False,
-            registration__isnull=False,
-            survey__invite_on__lte=today,
-            survey__closes_on__gte=today,
+            pk=invitation.pk, answered=False, registration__isnull=False
         ).update(answered=True)
         if not claimed:
             invitation.refresh_from_db(fields=["answered"])
