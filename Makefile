@@ -6,6 +6,14 @@ BIN := $(VENV)/bin
 # serves the uploads, and the site as it stood after the Deventer netwerkdag. Variables given to
 # make or in the environment win over .env (`make run SITE_DATE=` runs on the real clock).
 DEMO_SETTINGS = DEBUG=off HTTPS=off SERVE_MEDIA=on SITE_DATE=2024-05-01
+# The demo's port: `make run PORT=8001` when 8000 is taken. The links in its e-mails and calendars
+# follow (SITE_URL), unless SITE_URL is set in the environment or in .env.
+PORT ?= 8000
+ifneq ($(PORT),8000)
+ifeq ($(shell grep -s '^SITE_URL=' .env),)
+run demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
+endif
+endif
 
 .PHONY: run install install-test dotenv demo test lint fmt messages migrations-check clean
 
@@ -37,13 +45,13 @@ demo: install dotenv
 
 run: demo
 	@echo
-	@echo "  Serving the demo at http://127.0.0.1:8000 (admin: http://127.0.0.1:8000/beheer/)."
+	@echo "  Serving the demo at http://127.0.0.1:$(PORT) (admin: http://127.0.0.1:$(PORT)/beheer/)."
 	@echo "  A worker (manage.py db_worker) sends the e-mails beside the web server; they are printed"
 	@echo "  in this terminal, unless EMAIL_URL points at a mail server."
 	@echo
 	$(BIN)/python manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # One test process per core (pytest-xdist); each has its own test database. PYTEST_WORKERS=0 runs
 # them in this process, e.g. to use a debugger.

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from checkin.models import Attendance, CheckIn
 from checkin.stats import with_attendance_counts
+from g40events import admin as events_admin
 from sessions import admin as programme_admin
 
 # Check-in adds "ingecheckt" and "aanwezig" beside registration's places and waiting list on the
@@ -34,7 +35,7 @@ programme_admin.SESSION_EXTENSIONS.append(AttendanceExtension())
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(events_admin.ModelAdmin):
     list_display = ["registration", "event", "checked_in_at", "method", "checked_in_by"]
     list_filter = ["registration__event", "method"]
     search_fields = ["registration__name", "registration__email"]
@@ -48,7 +49,7 @@ class CheckInAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(events_admin.ModelAdmin):
     list_display = ["registration", "session", "had_place", "marked_at", "method"]
     list_filter = ["session__event", "had_place", "method"]
     search_fields = ["registration__name", "session__title"]

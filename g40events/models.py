@@ -374,6 +374,10 @@ class Event(RenderedMarkdownMixin, models.Model):
         return self.date < clock.today()
 
     @property
+    def is_today(self) -> bool:
+        return self.date == clock.today()
+
+    @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
 

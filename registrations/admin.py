@@ -281,7 +281,7 @@ class RegistrationAdmin(events_admin.ModelAdmin):
             "report": report,
             "years": years,
             "year": year,
-            "chart": participation.bar_chart([(row.name, row.total.registered) for row in report.g40_rows]),
+            "chart": participation.bar_chart(report.g40_rows),
         }
         return TemplateResponse(request, "registrations/admin/participation.html", context)
 

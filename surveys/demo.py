@@ -14,9 +14,9 @@ from django.db import transaction
 
 from g40events import clock
 from g40events.models import Event
-from registrations.models import EmailLog, Place
+from registrations.models import EmailLog
 from surveys.models import Invitation, OpenAnswer, Question, RatingCount, Survey, hash_token, token_for
-from surveys.services import create_survey, participants
+from surveys.services import attended_sessions, create_survey, participants
 
 ANSWERED_SHARE = 0.48
 TAKE_AWAY = [
@@ -106,15 +106,10 @@ def load_demo_survey(*, event: Event, seed: int = 2404) -> int:
             ]
         )
 
-        # Each session has its own mood; the day does well.
-        places = (
-            Place.objects.confirmed()
-            .filter(registration_id__in=answered)
-            .values_list("registration", "session")
-        )
-        sessions_of: dict[int, list[int]] = {}
-        for registration_id, session_id in places.order_by("registration", "session"):
-            sessions_of.setdefault(registration_id, []).append(session_id)
+        # Each session has its own mood; the day does well. The sessions are those the form asks
+        # about: attended where the door took attendance, else the confirmed places.
+        by_pk = {person.pk: person for person in people}
+        sessions_of = {pk: [s.pk for s in attended_sessions(by_pk[pk])] for pk in sorted(answered)}
         mood = {session_id: rng.uniform(3.2, 4.5) for ids in sessions_of.values() for session_id in ids}
         counts: Counter = Counter()
         for registration_id in sorted(answered):

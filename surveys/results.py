@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
-from registrations.participation import bar_chart
+from registrations.participation import stacked_bar_chart
 from sessions.models import Session
 from surveys.models import RATINGS, OpenAnswer, Question, RatingCount, Survey
 
@@ -42,7 +42,9 @@ class Distribution:
 
     @property
     def chart(self) -> dict:
-        return bar_chart([(str(rating), count) for rating, count in self.counts.items()], width=240)
+        return stacked_bar_chart(
+            [(str(rating), count, [("bar", count)]) for rating, count in self.counts.items()], width=240
+        )
 
 
 @dataclasses.dataclass

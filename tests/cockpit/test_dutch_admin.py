@@ -4,9 +4,11 @@ one style of date and time inputs, speakers filed under their surname, the favic
 import datetime
 import json
 import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from g40events.models import Event
 from speakers.models import Speaker, dutch_sort_name
@@ -25,6 +27,29 @@ def test_admin_headings_start_with_a_capital(organiser_client):
 
     assert h1(response) == "Netwerkdag toevoegen"
     assert "<title>Netwerkdag toevoegen | G40 netwerkdagen</title>" in response.content.decode()
+
+
+def breadcrumbs(response) -> str:
+    html = response.content.decode()
+    crumbs = re.search(r'<div class="breadcrumbs">(.*?)</div>', html, re.S).group(1)
+    return " ".join(unescape(strip_tags(crumbs)).split())
+
+
+def test_admin_breadcrumbs_and_add_buttons_start_with_a_capital(organiser_client):
+    event = make_event(title="Ambtelijke netwerkdag Dordrecht")
+
+    add_page = organiser_client.get(reverse("admin:g40events_event_add"))
+    change_page = organiser_client.get(reverse("admin:g40events_event_change", args=[event.pk]))
+    session_add_page = organiser_client.get(reverse("admin:programme_session_add"))
+    event_list = organiser_client.get(reverse("admin:g40events_event_changelist")).content.decode()
+
+    assert breadcrumbs(add_page) == "Voorpagina › Netwerkdagen › Netwerkdagen › Netwerkdag toevoegen"
+    assert breadcrumbs(change_page) == (
+        "Voorpagina › Netwerkdagen › Netwerkdagen › Ambtelijke netwerkdag Dordrecht"
+    )
+    assert breadcrumbs(session_add_page) == "Voorpagina › Programma › Sessies › Sessie toevoegen"
+    add_button = re.search(r'<a href="[^"]*" class="addlink">(.*?)</a>', event_list, re.S).group(1)
+    assert add_button.strip() == "Netwerkdag toevoegen"
 
 
 def test_admin_inline_add_link_keeps_the_name_in_lower_case(organiser_client):
@@ -77,6 +102,18 @@ def test_admin_dates_and_times_are_the_browsers_own_inputs(organiser_client):
         r'<input type="datetime-local" name="registration_opens_at" value="2030-03-01T10:00"', html
     )
     assert "datetimeshortcuts" not in html and "vDateField" not in html
+
+
+@pytest.mark.parametrize(
+    ("url_name", "field"),
+    [("admin:checkin_checkin_add", "checked_in_at"), ("admin:checkin_attendance_add", "marked_at")],
+)
+def test_admin_check_in_pages_use_the_browsers_date_and_time_input(admin_client, url_name, field):
+    html = admin_client.get(reverse(url_name)).content.decode()
+
+    assert re.search(rf'<label[^>]* for="id_{field}">', html)
+    assert re.search(rf'<input type="datetime-local" name="{field}"[^>]* id="id_{field}"', html)
+    assert "vDateField" not in html
 
 
 def test_admin_event_saves_from_the_browsers_date_and_time_inputs(organiser_client):

@@ -231,6 +231,25 @@ def test_event_page_marks_a_past_netwerkdag(client):
     assert "voorbij" not in page_text(client.get(coming.get_absolute_url()))
 
 
+def test_event_page_links_nu_en_straks_on_the_day_itself(client, settings):
+    event = make_deventer()
+    now_url = f"/netwerkdagen/{event.slug}/nu/"
+
+    def now_links() -> list[str]:
+        body = client.get(event.get_absolute_url()).content.decode()
+        return re.findall(rf'<a [^>]*href="{now_url}"[^>]*>(.*?)</a>', body)
+
+    settings.SITE_DATE = datetime.date(2024, 4, 23)
+    assert now_links() == []
+    settings.SITE_DATE = datetime.date(2024, 4, 24)
+    assert now_links() == [
+        'Nu en straks<span class="visually-hidden"> op Ambtelijke netwerkdag Deventer</span>'
+    ]
+    assert "Nu en straks op Ambtelijke netwerkdag Deventer" in page_text(client.get("/"))
+    settings.SITE_DATE = datetime.date(2024, 4, 25)
+    assert now_links() == []
+
+
 def test_event_page_shows_the_published_recaps_of_the_day(client):
     event = make_deventer()
     published = timezone.make_aware(datetime.datetime(2024, 4, 30, 10))
