@@ -116,7 +116,13 @@ def test_results_show_response_rate_day_sessions_pillars_and_open_answers(client
     )
     # A bar for each rating that was given (Werken: one 3), and every rating's number after its bar.
     assert len(re.findall(r'<rect class="bar"', chart)) == 1
-    assert re.findall(r'<text x="\d+" y="\d+" text-anchor="end">(\d)</text>', chart) == ["1", "2", "3", "4", "5"]
+    assert re.findall(r'<text x="\d+" y="\d+" text-anchor="end">(\d)</text>', chart) == [
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+    ]
     assert "Wat neem je mee naar je werk? (2 antwoorden) =Aanpak schulden Nieuwe contacten" in text
     assert "Wat kan beter? (1 antwoord) Meer pauze" in text
 
