@@ -320,6 +320,9 @@ class EmailLog(models.Model):
         SESSION_CANCELLED = "session_cancelled", _("Sessie vervallen (agenda-annulering)")
         SESSION_CANCELLED_WAITING = "session_cancelled_waiting", _("Sessie vervallen (wachtlijst)")
         MAILING = "mailing", _("Bericht van de organisatie")
+        # Sent by the surveys app (its subject and template: surveys.emails.SurveyExtension).
+        SURVEY_INVITATION = "survey_invitation", _("Uitnodiging evaluatie")
+        SURVEY_REMINDER = "survey_reminder", _("Herinnering evaluatie")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Nog te verzenden")
