@@ -42,6 +42,22 @@ JOB_TITLES = [
 ]
 # The host city and its neighbours send more colleagues.
 WEIGHTS = {"Deventer": 14, "Apeldoorn": 6, "Zwolle": 6, "Enschede": 5, "Hengelo": 4, "Almelo": 4}
+# What some registrants wrote under their needs, in turn (not drawn at random, so that the people
+# and their places stay as they are).
+DIETARY_NEEDS = [
+    "Vegetarisch",
+    "Veganistisch",
+    "Vegetarisch",
+    "Glutenvrij",
+    "Halal",
+    "Lactosevrij",
+    "Notenallergie",
+]
+ACCESSIBILITY_NEEDS = [
+    "Rolstoeltoegankelijke zaal graag",
+    "Een ringleiding",
+    "Graag een plek vooraan (slechthorend)",
+]
 REGISTERED = 212
 CANCELLED = 9
 
@@ -84,8 +100,10 @@ def load_demo_registrations(*, event: Event, seed: int = 2024) -> int:
                 email=f"{local}@{slugify(organisation.name)}.example",
                 organisation=organisation,
                 job_title=rng.choice(JOB_TITLES),
-                dietary_needs="Vegetarisch" if rng.random() < 0.15 else "",
-                accessibility_needs="Rolstoeltoegankelijke zaal graag" if rng.random() < 0.02 else "",
+                dietary_needs=DIETARY_NEEDS[number % len(DIETARY_NEEDS)] if rng.random() < 0.15 else "",
+                accessibility_needs=(
+                    ACCESSIBILITY_NEEDS[number % len(ACCESSIBILITY_NEEDS)] if rng.random() < 0.02 else ""
+                ),
                 consented_at=created,
                 created_at=created,
                 status=Registration.Status.CANCELLED if cancelled else Registration.Status.ACTIVE,

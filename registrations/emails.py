@@ -23,6 +23,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import SafeMIMEMultipart
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -342,6 +343,26 @@ def _url(obj) -> str:
         return settings.SITE_URL
 
 
+class EmailWithInlineImages(EmailMultiAlternatives):
+    """Text and HTML, with the images the HTML shows (by cid:) beside them in one
+    multipart/related (RFC 2387): mail programs such as Outlook then show the image in the text
+    instead of as a loose attachment. Files (the .ics) stay attachments around it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.related = []
+
+    def _create_alternatives(self, msg):
+        msg = super()._create_alternatives(msg)
+        if not self.related:
+            return msg
+        related = SafeMIMEMultipart(_subtype="related", encoding=self.encoding or settings.DEFAULT_CHARSET)
+        related.attach(msg)
+        for part in self.related:
+            related.attach(part)
+        return related
+
+
 def build_message(log: EmailLog) -> EmailMultiAlternatives:
     registration = log.registration
     if registration.anonymised_at or not registration.email:
@@ -388,7 +409,7 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
             context.update(extension.email_context(registration, log.kind))
         text = render_to_string(f"registrations/emails/{log.kind}.txt", context)
         html = render_to_string(f"registrations/emails/{log.kind}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[registration.email])
+    message = EmailWithInlineImages(subject=subject, body=text, to=[registration.email])
     message.attach_alternative(html, "text/html")
     if log.kind in WITH_CALENDAR and registration.is_active:
         calendar = personal_calendar(registration, [p.session for p in places if p.is_confirmed])
@@ -403,5 +424,8 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
         )
     for extension in extensions.EXTENSIONS:
         for part in extension.email_attachments(registration, log.kind):
-            message.attach(part)
+            if part["Content-ID"]:
+                message.related.append(part)
+            else:
+                message.attach(part)
     return message
