@@ -6,8 +6,6 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registrations.participation import Counts
-
 
 def csv_safe(value) -> str:
     """Keep a spreadsheet from reading a value as a formula (=, +, -, @ at the start)."""
@@ -63,7 +61,8 @@ def registrations_csv(registrations) -> HttpResponse:
 def participation_csv(report) -> HttpResponse:
     """The participation report (registrations/participation.py) as one row per organisation and
     netwerkdag: every G40 city on every netwerkdag (also with nobody there), other organisations
-    where they took part."""
+    where they took part. Who came and who did not, and the attendance at sessions, read "niet
+    geregistreerd" for a netwerkdag where the desk (or the sessions' doors) recorded nothing."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="deelname-per-organisatie.csv"'
     response.write("\ufeff")
@@ -76,14 +75,23 @@ def participation_csv(report) -> HttpResponse:
             _("Datum"),
             _("Aangemeld"),
             _("Afgemeld"),
+            _("Aanwezig"),
+            _("Niet gekomen"),
             *[_("Plaatsen %(pillar)s") % {"pillar": pillar.name} for pillar in report.pillars],
+            *[_("Aanwezig in sessies %(pillar)s") % {"pillar": pillar.name} for pillar in report.pillars],
         ]
     )
+    unknown = _("niet geregistreerd")
+
+    def known(value):
+        return unknown if value is None else value
+
     for row in report.rows:
         for event in report.events:
-            counts = row.per_event.get(event.pk) or Counts()
+            counts = row.counts(event.pk)
             if not row.is_g40 and not counts.signed_up:
                 continue
+            recorded = event.pk in report.attendance_events
             writer.writerow(
                 [
                     csv_safe(row.name),
@@ -92,7 +100,13 @@ def participation_csv(report) -> HttpResponse:
                     event.date.isoformat(),
                     counts.registered,
                     counts.cancelled,
+                    known(counts.attended),
+                    known(counts.no_show),
                     *[row.places.get((event.pk, pillar.pk), 0) for pillar in report.pillars],
+                    *[
+                        known(row.present_at(event.pk, pillar.pk, recorded=recorded))
+                        for pillar in report.pillars
+                    ],
                 ]
             )
     return response

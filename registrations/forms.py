@@ -402,6 +402,18 @@ class MailingForm(forms.Form):
         needed = self.REQUIRED_FOR_GROUP.get(group)
         if needed and not cleaned.get(needed):
             self.add_error(needed, _("Kies voor deze groep ook wie erbij hoort."))
+        if (
+            group in ("came", "absent")
+            and not self.event.registrations.filter(check_in__isnull=False).exists()
+        ):
+            # Without any check-in, "who did not come" would be everyone: nobody knows.
+            self.add_error(
+                "group",
+                _(
+                    "Bij deze netwerkdag is nog niemand binnengemeld bij de balie: wie er was of niet "
+                    "kwam is niet bekend."
+                ),
+            )
         if self.errors:
             return cleaned
         self.recipients = recipients(

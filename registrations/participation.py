@@ -2,8 +2,15 @@
 
 The report the G40 asks of its organisers: per G40 city (and every other organisation) and per
 netwerkdag, how many signed up and how many cancelled, the places they took per pillar, and the
-G40 cities that did not take part. It reads only what anonymisation keeps (a registration's
-organisation, status and places), so the figures of past years stay.
+G40 cities that did not take part. Where the desk checked people in (the checkin app), also how many
+came and how many did not ("no-show": registered, not checked in), and per pillar how often they
+were marked present at a session. A netwerkdag without any check-in (or without any attendance at
+the sessions) has no such figures: None, shown as "niet geregistreerd", never as a misleading 0.
+
+It reads only what anonymisation keeps (a registration's organisation, status, places, check-in and
+attendance at sessions), so the figures of past years stay. Check-ins and attendance are read
+through the reverse relations of Registration (`check_in`, `attendances`), so this module imports
+nothing of the app above it.
 
 A fixed number of queries, whatever the number of netwerkdagen and organisations: the counts are
 grouped in the database and arranged here.
@@ -29,16 +36,43 @@ COUNTED = [Registration.Status.ACTIVE, Registration.Status.CANCELLED]
 class Counts:
     registered: int = 0  # signed up and still registered
     cancelled: int = 0
+    # Whether the desk checked people in on (one of) the netwerkdag(en) counted here; the two
+    # figures below count only such netwerkdagen.
+    checked: bool = False
+    checked_registered: int = 0  # registered on netwerkdagen with check-in
+    checked_in: int = 0  # of those, checked in at the desk
 
     @property
     def signed_up(self) -> int:
         return self.registered + self.cancelled
 
-    def add(self, status: str, number: int) -> None:
+    @property
+    def attended(self) -> int | None:
+        """Checked in at the desk; None when the desk was not used."""
+        return self.checked_in if self.checked else None
+
+    @property
+    def no_show(self) -> int | None:
+        """Registered and not checked in, on days the desk was used; None when it was not."""
+        return self.checked_registered - self.checked_in if self.checked else None
+
+    def add(self, status: str, number: int, *, checked_in: int = 0) -> None:
         if status == Registration.Status.ACTIVE:
             self.registered += number
+            self.checked_in += checked_in
+            if self.checked:
+                self.checked_registered += number
         else:
             self.cancelled += number
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            registered=self.registered + other.registered,
+            cancelled=self.cancelled + other.cancelled,
+            checked=self.checked or other.checked,
+            checked_registered=self.checked_registered + other.checked_registered,
+            checked_in=self.checked_in + other.checked_in,
+        )
 
 
 @dataclasses.dataclass
@@ -48,15 +82,27 @@ class Row:
     name: str
     kind: str
     is_g40: bool
-    per_event: dict[int, Counts] = dataclasses.field(default_factory=lambda: defaultdict(Counts))
-    per_year: dict[int, Counts] = dataclasses.field(default_factory=lambda: defaultdict(Counts))
+    per_event: dict[int, Counts] = dataclasses.field(default_factory=dict)
+    per_year: dict[int, Counts] = dataclasses.field(default_factory=dict)
     total: Counts = dataclasses.field(default_factory=Counts)
     # Confirmed places in sessions of each pillar, per netwerkdag and in all.
     places: dict[tuple[int, int], int] = dataclasses.field(default_factory=dict)
     places_per_pillar: dict[int, int] = dataclasses.field(default_factory=lambda: defaultdict(int))
+    # Marked present at sessions of each pillar, per netwerkdag (on days with attendance at the
+    # sessions) and in all.
+    present: dict[tuple[int, int], int] = dataclasses.field(default_factory=dict)
+    present_per_pillar: dict[int, int] = dataclasses.field(default_factory=lambda: defaultdict(int))
     # The same figures in the order of the report's columns, for the template.
     cells: list[Counts] = dataclasses.field(default_factory=list)
     pillar_cells: list[int] = dataclasses.field(default_factory=list)
+    present_cells: list[int | None] = dataclasses.field(default_factory=list)
+
+    def counts(self, event_id: int) -> Counts:
+        return self.per_event.get(event_id) or Counts()
+
+    def present_at(self, event_id: int, pillar_id: int, *, recorded: bool) -> int | None:
+        """Times marked present at sessions of the pillar that day; None without attendance there."""
+        return self.present.get((event_id, pillar_id), 0) if recorded else None
 
 
 @dataclasses.dataclass
@@ -67,6 +113,7 @@ class Column:
     totals: Counts
     g40_present: int
     g40_absent: list[str]
+    attendance_recorded: bool  # someone was marked present at one of its sessions
 
 
 @dataclasses.dataclass
@@ -79,6 +126,8 @@ class Report:
     g40_cities: list[str]
     absent: dict[int, list[str]]  # per netwerkdag, the G40 cities with nobody registered
     never: list[str]  # G40 cities with nobody registered on any netwerkdag of the selection
+    checked_events: set[int] = dataclasses.field(default_factory=set)  # the desk checked people in
+    attendance_events: set[int] = dataclasses.field(default_factory=set)  # present at sessions marked
 
     @property
     def columns(self) -> list[Column]:
@@ -88,6 +137,7 @@ class Report:
                 totals=self.event_totals[event.pk],
                 g40_present=len(self.g40_cities) - len(self.absent[event.pk]),
                 g40_absent=self.absent[event.pk],
+                attendance_recorded=event.pk in self.attendance_events,
             )
             for event in self.events
         ]
@@ -95,6 +145,14 @@ class Report:
     @property
     def g40_rows(self) -> list[Row]:
         return [row for row in self.rows if row.is_g40]
+
+    @property
+    def any_checked(self) -> bool:
+        return bool(self.checked_events)
+
+    @property
+    def any_attendance(self) -> bool:
+        return bool(self.attendance_events)
 
 
 def years() -> list[int]:
@@ -108,6 +166,7 @@ def participation(*, year: int | None = None) -> Report:
     if year is not None:
         events = events.filter(date__year=year)
     events = list(events)
+    event_ids = [event.pk for event in events]
     event_years = {event.pk: event.date.year for event in events}
     organisations = {org.pk: org for org in Organisation.objects.only("pk", "name", "kind")}
     pillars = list(Pillar.objects.order_by("position", "name"))
@@ -128,26 +187,35 @@ def participation(*, year: int | None = None) -> Report:
                 )
         return rows[organisation_id]
 
-    event_totals = {event.pk: Counts() for event in events}
-    counted = (
-        Registration.objects.filter(event__in=[e.pk for e in events], status__in=COUNTED)
+    # Registrations by organisation, netwerkdag and status, with how many of them checked in (a
+    # check-in is one-to-one with its registration, so the join multiplies nothing).
+    counted = list(
+        Registration.objects.filter(event__in=event_ids, status__in=COUNTED)
         .values("organisation_id", "event_id", "status")
-        .annotate(number=Count("id"))
+        .annotate(number=Count("id"), checked_in=Count("check_in"))
         .order_by()
     )
+    # The desk was used on a netwerkdag when anyone of it checked in.
+    checked_events = {group["event_id"] for group in counted if group["checked_in"]}
+
+    def counts_of(row: Row, event_id: int) -> Counts:
+        if event_id not in row.per_event:
+            row.per_event[event_id] = Counts(checked=event_id in checked_events)
+        return row.per_event[event_id]
+
+    event_totals = {event.pk: Counts(checked=event.pk in checked_events) for event in events}
     for group in counted:
-        row = row_of(group["organisation_id"])
         status, number, event_id = group["status"], group["number"], group["event_id"]
-        row.per_event[event_id].add(status, number)
-        row.per_year[event_years[event_id]].add(status, number)
-        row.total.add(status, number)
-        event_totals[event_id].add(status, number)
+        counts_of(row_of(group["organisation_id"]), event_id).add(
+            status, number, checked_in=group["checked_in"]
+        )
+        event_totals[event_id].add(status, number, checked_in=group["checked_in"])
 
     taken = (
         Place.objects.filter(
             status=Place.Status.CONFIRMED,
             registration__status=Registration.Status.ACTIVE,
-            registration__event__in=[e.pk for e in events],
+            registration__event__in=event_ids,
             session__pillars__isnull=False,
         )
         .values("registration__organisation_id", "registration__event_id", "session__pillars")
@@ -160,12 +228,36 @@ def participation(*, year: int | None = None) -> Report:
         row.places[(group["registration__event_id"], pillar_id)] = number
         row.places_per_pillar[pillar_id] += number
 
+    # Marked present at sessions, by organisation, netwerkdag and the session's pillar (None for a
+    # session without one: it still shows that the sessions' doors took attendance that day).
+    present = (
+        Registration.objects.filter(
+            event__in=event_ids, status=Registration.Status.ACTIVE, attendances__isnull=False
+        )
+        .values("organisation_id", "event_id", "attendances__session__pillars")
+        .annotate(number=Count("attendances"))
+        .order_by()
+    )
+    attendance_events = set()
+    for group in present:
+        attendance_events.add(group["event_id"])
+        pillar_id = group["attendances__session__pillars"]
+        if pillar_id is not None:
+            row = row_of(group["organisation_id"])
+            row.present[(group["event_id"], pillar_id)] = group["number"]
+            row.present_per_pillar[pillar_id] += group["number"]
+
     g40_cities = sorted(
         (org for org in organisations.values() if org.kind == Organisation.Kind.G40_CITY),
         key=lambda org: org.name.lstrip("'").lower(),
     )
     for org in g40_cities:  # every G40 city has its row, also with nobody registered
         row_of(org.pk)
+    for row in rows.values():
+        for event in events:
+            year = event_years[event.pk]
+            row.per_year[year] = row.per_year.get(year, Counts()) + counts_of(row, event.pk)
+        row.total = sum((row.per_event[event.pk] for event in events), Counts())
     absent = {
         event.pk: [org.name for org in g40_cities if not rows[org.pk].per_event[event.pk].registered]
         for event in events
@@ -178,8 +270,11 @@ def participation(*, year: int | None = None) -> Report:
     if None in rows:
         ordered.append(others)
     for row in ordered:
-        row.cells = [row.per_event.get(event.pk) or Counts() for event in events]
+        row.cells = [row.per_event[event.pk] for event in events]
         row.pillar_cells = [row.places_per_pillar.get(pillar.pk, 0) for pillar in pillars]
+        row.present_cells = [
+            row.present_per_pillar.get(pillar.pk, 0) if attendance_events else None for pillar in pillars
+        ]
     return Report(
         events=events,
         years=sorted(set(event_years.values())),
@@ -189,7 +284,16 @@ def participation(*, year: int | None = None) -> Report:
         g40_cities=[org.name for org in g40_cities],
         absent=absent,
         never=never,
+        checked_events=checked_events,
+        attendance_events=attendance_events,
     )
+
+
+@dataclasses.dataclass
+class Segment:
+    kind: str  # "attended", "no_show" or "unrecorded" (registered on days without check-in)
+    x: float
+    width: float
 
 
 @dataclasses.dataclass
@@ -198,18 +302,37 @@ class Bar:
     value: int
     y: int
     width: float
+    segments: list[Segment] = dataclasses.field(default_factory=list)
 
 
 def bar_chart(rows: list[Row], *, width: int = 360, bar: int = 18, gap: int = 6) -> dict:
-    """A horizontal bar chart of the participants per organisation, for an SVG drawn in the template."""
+    """A horizontal bar chart of the participants per organisation, for an SVG drawn in the template.
+
+    Each bar is the registered participants; where the desk checked people in it is split into
+    those who came, those who did not, and those registered on days without check-in.
+    """
     largest = max((row.total.registered for row in rows), default=0) or 1
-    bars = [
-        Bar(
-            label=row.name,
-            value=row.total.registered,
-            y=i * (bar + gap),
-            width=width * row.total.registered / largest,
+    scale = width / largest
+    parted = any(row.total.checked for row in rows)
+    bars = []
+    for i, row in enumerate(rows):
+        total = row.total
+        parts = [
+            ("attended", total.checked_in if total.checked else 0),
+            ("no_show", total.no_show or 0),
+            ("unrecorded", total.registered - total.checked_registered),
+        ]
+        segments, x = [], 0.0
+        for kind, number in parts:
+            if number:
+                segments.append(Segment(kind=kind, x=x, width=number * scale))
+                x += number * scale
+        if not parted:
+            for segment in segments:
+                segment.kind = "bar"  # nothing to tell apart: one colour, no legend
+        bars.append(
+            Bar(label=row.name, value=total.registered, y=i * (bar + gap), width=x, segments=segments)
         )
-        for i, row in enumerate(rows)
-    ]
-    return {"bars": bars, "height": len(bars) * (bar + gap), "bar": bar, "width": width}
+    # A legend of the three parts above the bars, when there are parts.
+    top = 20 if parted else 0
+    return {"bars": bars, "height": len(bars) * (bar + gap), "bar": bar, "width": width, "top": top}

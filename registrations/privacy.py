@@ -15,7 +15,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 
 from g40events import clock
-from registrations.models import EmailLog, Place, Registration, normalise_email
+from registrations.models import EmailLog, Registration, normalise_email
 from registrations.services import delete_registration
 
 
@@ -93,11 +93,7 @@ def anonymise_registrations(*, after_days: int | None = None) -> int:
         after_days = settings.REGISTRATION_ANONYMISE_AFTER_DAYS
     cutoff = clock.today() - datetime.timedelta(days=after_days)
     with transaction.atomic():
-        registrations = list(
-            Registration.objects.filter(event__date__lte=cutoff, anonymised_at__isnull=True).prefetch_related(
-                "emails", "places"
-            )
-        )
+        registrations = list(Registration.objects.filter(event__date__lte=cutoff, anonymised_at__isnull=True))
         ids = [registration.pk for registration in registrations]
         traces = _Traces.of(registrations)
         EmailLog.objects.filter(registration__in=ids).update(recipient="", error="")
@@ -118,8 +114,12 @@ def anonymise_registrations(*, after_days: int | None = None) -> int:
         return count
 
 
-# The models whose admin history (django_admin_log: object names, change messages) names a registrant.
-PERSONAL_MODELS = (Registration, EmailLog, Place)
+def personal_models() -> tuple[type, ...]:
+    """The models whose admin history (django_admin_log: object names, change messages) may name a
+    registrant: registrations and every model that points at one (places, e-mails, and those of
+    the apps above, such as check-ins and attendance at sessions), found through the reverse
+    relations so that this module imports none of those apps."""
+    return (Registration, *(relation.related_model for relation in Registration._meta.related_objects))
 
 
 @dataclasses.dataclass
@@ -132,12 +132,13 @@ class _Traces:
 
     @classmethod
     def of(cls, registrations) -> "_Traces":
-        objects = {model: set() for model in PERSONAL_MODELS}
+        ids = [registration.pk for registration in registrations]
+        objects = {Registration: {str(pk) for pk in ids}}
+        for relation in Registration._meta.related_objects:
+            rows = relation.related_model._default_manager.filter(**{f"{relation.field.name}__in": ids})
+            objects[relation.related_model] = {str(pk) for pk in rows.values_list("pk", flat=True)}
         texts = set()
         for registration in registrations:
-            objects[Registration].add(str(registration.pk))
-            objects[EmailLog].update(str(log.pk) for log in registration.emails.all())
-            objects[Place].update(str(place.pk) for place in registration.places.all())
             for text in (
                 registration.name,
                 registration.email,
@@ -188,7 +189,7 @@ def _scrub(entries) -> None:
 def _scrub_history_of_deleted_registrations() -> None:
     """Entries about registrations, e-mails and places that were deleted since (an organiser's delete
     in the admin, an erasure): their names were the last of those people here."""
-    for model in PERSONAL_MODELS:
+    for model in personal_models():
         content_type = ContentType.objects.get_for_model(model)
         existing = {str(pk) for pk in model._default_manager.values_list("pk", flat=True)}
         gone = [

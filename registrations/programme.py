@@ -9,11 +9,13 @@ say from when their figures are ("stand van 10:42").
 import datetime
 
 from django.conf import settings
+from django.db.models import Count, Subquery
 from django.urls import reverse
 
 from g40events import clock
+from g40events.compiled_queries import CompiledQuery
 from g40events.models import Event, RegistrationState
-from registrations.models import with_place_counts
+from registrations.models import Registration, with_place_counts
 from sessions.models import Session
 from sessions.programme import Places, SessionCard
 
@@ -21,26 +23,54 @@ from sessions.programme import Places, SessionCard
 def add_places(cards: list[SessionCard], event: Event) -> datetime.datetime | None:
     """Give the cards of sessions that take sign-ups their places, while sign-up is open.
 
-    One query (two when the netwerkdag has a maximum of its own), whatever the number of cards.
+    One query, whatever the number of cards (of one netwerkdag: all its sessions, or one).
     Returns the moment the figures are from, or None when no card shows places (sign-up is not
     open, or the netwerkdag is full: then nobody can sign up for any session).
     """
     if not cards or event.registration_state() != RegistrationState.OPEN:
         return None
-    if event.capacity is not None and event.registrations.active().count() >= event.capacity:
+    if len(cards) == 1:
+        counts = _SESSION_PLACES.rows(event_id=event.pk, session_id=cards[0].pk)
+    else:
+        counts = _DAY_PLACES.rows(event_id=event.pk)
+    if not counts:
+        return None
+    registered = counts[0][-1] or 0
+    if event.capacity is not None and registered >= event.capacity:
         return None
     sign_up_url = reverse("registrations:register", kwargs={"slug": event.slug})
-    counts = (
-        with_place_counts(
-            Session.objects.filter(pk__in=[card.pk for card in cards], takes_registrations=True)
-        )
-        .order_by()
-        .values_list("pk", "capacity", "taken", "waiting")
-    )
     by_pk = {card.pk: card for card in cards}
-    for pk, capacity, taken, waiting in counts:
-        by_pk[pk].places = Places(capacity=capacity, taken=taken, waiting=waiting, sign_up_url=sign_up_url)
-    return clock.now() if counts else None
+    for pk, capacity, taken, waiting, _registered in counts:
+        if pk in by_pk:
+            by_pk[pk].places = Places(
+                capacity=capacity, taken=taken, waiting=waiting, sign_up_url=sign_up_url
+            )
+    return clock.now()
+
+
+def _places(sessions, event_id: int):
+    """The sessions that take sign-ups with their places taken and waiting, and the netwerkdag's
+    number of registrations (the same on every row: whether the day is full)."""
+    registered = (
+        Registration.objects.active()
+        .filter(event_id=event_id)
+        .order_by()
+        .values("event_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return (
+        with_place_counts(sessions.filter(takes_registrations=True))
+        .order_by()
+        .values_list("pk", "capacity", "taken", "waiting", Subquery(registered))
+    )
+
+
+# The places of a netwerkdag's sessions (its programme), or of one session (its page).
+_DAY_PLACES = CompiledQuery(lambda event_id: _places(Session.objects.filter(event_id=event_id), event_id))
+_SESSION_PLACES = CompiledQuery(
+    lambda event_id, session_id: _places(Session.objects.filter(pk=session_id, event_id=event_id), event_id)
+)
 
 
 def places_lifetime() -> int:

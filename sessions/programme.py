@@ -2,8 +2,8 @@
 
 A large netwerkdag has 60 sessions, 120 speakers and 30 theme groups. Read as model instances
 with prefetches its page took well over 100 ms to render. Here sessions are read as plain rows in
-five queries, whatever their number; each netwerkdag, pillar, theme group and URL is built once
-and shared by the cards that show it. The templates in templates/jinja2/includes/programme.html draw them
+a few queries, whatever their number (a netwerkdag's programme in three compiled ones); each
+netwerkdag, pillar, theme group and URL is built once and shared by the cards that show it. The templates in templates/jinja2/includes/programme.html draw them
 (figures in bench/README.md).
 """
 
@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import CharField, IntegerField, QuerySet, Value
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from g40events.compiled_queries import CompiledQuery
 from g40events.models import Event
 from sessions.models import Material, Session, SessionSpeaker
 
@@ -107,7 +108,6 @@ class SessionCard:
     end_time: datetime.time
     location: str
     url: str
-    has_description: bool
     edition: Edition
     speakers: list[CardSpeaker] = field(default_factory=list)
     pillars: list[PillarTag] = field(default_factory=list)
@@ -141,9 +141,37 @@ def url_by_slug(viewname: str, **kwargs) -> Callable[[str], str]:
 def programme_cards(event: Event) -> list[SessionCard]:
     """The sessions of a netwerkdag in programme order, with all that their cards show.
 
-    Five queries, whatever the size of the programme (one without sessions).
+    Three queries, whatever the size of the programme: the sessions with their materials, their
+    speakers, and their tags (pillars and theme groups). The page reads its programme on every cold
+    render, so these are CompiledQuery reads: the ORM builds their SQL once per process.
     """
-    return session_cards(Session.objects.filter(event=event).order_by("start_time", "end_time", "title"))
+    edition = Edition(event.pk, event.title, event.date, event.get_absolute_url())
+    session_url = url_by_slug("programme:detail", event_slug=event.slug)
+    kind_labels = _kind_labels()
+    cards: dict[int, SessionCard] = {}
+    material = _material_builder()
+    for pk, title, slug, kind, start, end, location, *material_row in _PROGRAMME_SESSIONS.rows(
+        event_id=event.pk
+    ):
+        card = cards.get(pk)
+        if card is None:
+            card = cards[pk] = SessionCard(
+                pk=pk,
+                title=title,
+                kind=kind,
+                kind_label=kind_labels.get(kind, kind),
+                start_time=start,
+                end_time=end,
+                location=location,
+                url=session_url(slug),
+                edition=edition,
+            )
+        if material_row[0] is not None:
+            card.materials.append(material(*material_row))
+    if cards:
+        _add_speakers(cards, _PROGRAMME_SPEAKERS.rows(event_id=event.pk))
+        _add_tags(cards, _PROGRAMME_TAGS.rows(event_id=event.pk))
+    return list(cards.values())
 
 
 def session_cards(sessions: QuerySet) -> list[SessionCard]:
@@ -153,9 +181,18 @@ def session_cards(sessions: QuerySet) -> list[SessionCard]:
     """
     cards = _session_cards(sessions)
     if cards:
-        _add_speakers(cards)
-        _add_tags(cards, pillars=True)
-        _add_materials(cards)
+        _add_speakers(cards, _speaker_rows(session_id__in=cards))
+        pillars = _pillar_rows(session_id__in=cards).order_by("pillar__position", "pillar__name")
+        theme_groups = _theme_group_rows(session_id__in=cards).order_by("themegroup__name")
+        _add_tags(cards, itertools.chain(pillars, theme_groups))
+        material = _material_builder()
+        materials = (
+            Material.objects.filter(session_id__in=cards)
+            .order_by("position", "id")
+            .values_list("session_id", "title", "file", "url")
+        )
+        for session_id, *material_row in materials:
+            cards[session_id].materials.append(material(*material_row))
     return list(cards.values())
 
 
@@ -163,13 +200,17 @@ def session_rows(sessions: QuerySet) -> list[SessionCard]:
     """The given sessions with what a row on a list shows: speakers and theme groups. Three queries."""
     cards = _session_cards(sessions)
     if cards:
-        _add_speakers(cards)
-        _add_tags(cards, pillars=False)
+        _add_speakers(cards, _speaker_rows(session_id__in=cards))
+        _add_tags(cards, _theme_group_rows(session_id__in=cards).order_by("themegroup__name"))
     return list(cards.values())
 
 
+def _kind_labels() -> dict[str, str]:
+    return {kind: str(label) for kind, label in Session.Kind.choices}  # translated once
+
+
 def _session_cards(sessions: QuerySet) -> dict[int, SessionCard]:
-    kind_labels = {kind: str(label) for kind, label in Session.Kind.choices}  # translated once
+    kind_labels = _kind_labels()
     event_url = url_by_slug("events:detail")
     editions: dict[int, Edition] = {}
     session_urls: dict[int, Callable[[str], str]] = {}
@@ -181,14 +222,13 @@ def _session_cards(sessions: QuerySet) -> dict[int, SessionCard]:
         "start_time",
         "end_time",
         "location",
-        "description",
         "event_id",
         "event__title",
         "event__slug",
         "event__date",
     )
     cards = {}
-    for pk, title, slug, kind, start, end, location, description, event_id, *event in rows:
+    for pk, title, slug, kind, start, end, location, event_id, *event in rows:
         if event_id not in editions:
             event_title, event_slug, event_date = event
             editions[event_id] = Edition(event_id, event_title, event_date, event_url(event_slug))
@@ -202,17 +242,18 @@ def _session_cards(sessions: QuerySet) -> dict[int, SessionCard]:
             end_time=end,
             location=location,
             url=session_urls[event_id](slug),
-            has_description=bool(description),
             edition=editions[event_id],
         )
     return cards
 
 
-def _add_speakers(cards: dict[int, SessionCard]):
-    speaker_url = url_by_slug("speakers:detail")
-    role_labels = {role: str(label) for role, label in SessionSpeaker.Role.choices}
-    roles = (
-        SessionSpeaker.objects.filter(session_id__in=cards)
+# The rows of the speakers and tags of sessions: the same columns whether they are read for a
+# netwerkdag (compiled, below) or for any sessions.
+
+
+def _speaker_rows(**session_filter) -> QuerySet:
+    return (
+        SessionSpeaker.objects.filter(**session_filter)
         .order_by("position", "id")
         .values_list(
             "session_id",
@@ -223,7 +264,69 @@ def _add_speakers(cards: dict[int, SessionCard]):
             "speaker__organisation__name",
         )
     )
-    for session_id, role, name, slug, job_title, organisation in roles:
+
+
+_NO_THEME_GROUP = (
+    Value(None, output_field=IntegerField()),
+    Value(None, output_field=CharField()),
+    Value(None, output_field=CharField()),
+)
+
+
+def _pillar_rows(**session_filter) -> QuerySet:
+    """A session's pillars as tag rows: session, no theme group, pillar."""
+    return Session.pillars.through.objects.filter(**session_filter).values_list(
+        "session_id", *_NO_THEME_GROUP, "pillar_id", "pillar__name", "pillar__slug", "pillar__position"
+    )
+
+
+def _theme_group_rows(**session_filter) -> QuerySet:
+    """A session's theme groups as tag rows: session, theme group, the group's pillar (or None)."""
+    return Session.theme_groups.through.objects.filter(**session_filter).values_list(
+        "session_id",
+        "themegroup_id",
+        "themegroup__name",
+        "themegroup__slug",
+        "themegroup__pillar_id",
+        "themegroup__pillar__name",
+        "themegroup__pillar__slug",
+        "themegroup__pillar__position",
+    )
+
+
+_PROGRAMME_SESSIONS = CompiledQuery(
+    lambda event_id: (
+        Session.objects.filter(event_id=event_id)
+        .order_by("start_time", "end_time", "title", "pk", "materials__position", "materials__id")
+        .values_list(
+            "pk",
+            "title",
+            "slug",
+            "kind",
+            "start_time",
+            "end_time",
+            "location",
+            "materials__title",
+            "materials__file",
+            "materials__url",
+        )
+    )
+)
+_PROGRAMME_SPEAKERS = CompiledQuery(lambda event_id: _speaker_rows(session__event_id=event_id))
+_PROGRAMME_TAGS = CompiledQuery(
+    lambda event_id: (
+        _theme_group_rows(session__event_id=event_id)
+        .union(_pillar_rows(session__event_id=event_id), all=True)
+        # Theme groups by name; pillars (no theme group) by position and name.
+        .order_by("themegroup__name", "themegroup__pillar__position", "themegroup__pillar__name")
+    )
+)
+
+
+def _add_speakers(cards: dict[int, SessionCard], rows: Iterable[tuple]):
+    speaker_url = url_by_slug("speakers:detail")
+    role_labels = {role: str(label) for role, label in SessionSpeaker.Role.choices}
+    for session_id, role, name, slug, job_title, organisation in rows:
         cards[session_id].speakers.append(
             CardSpeaker(
                 name=name,
@@ -236,11 +339,12 @@ def _add_speakers(cards: dict[int, SessionCard]):
         )
 
 
-def _add_tags(cards: dict[int, SessionCard], *, pillars: bool):
-    """The theme groups (and pillars) of the sessions, each once, shared by the cards that show it.
+def _add_tags(cards: dict[int, SessionCard], rows: Iterable[tuple]):
+    """The pillars and theme groups of the sessions, each once, shared by the cards that show it.
 
-    A card lists them in the order of their models (Pillar: position, name; ThemeGroup: name),
-    as the rest of the site does.
+    Rows of theme groups have the group's primary key, name and slug, then its pillar; rows of
+    pillars have None for those three. A card lists them in the order of the rows, which is that of
+    their models (Pillar: position, name; ThemeGroup: name), as the rest of the site does.
     """
     pillar_url = url_by_slug("events:pillar")
     theme_group_url = url_by_slug("events:theme_group")
@@ -252,50 +356,35 @@ def _add_tags(cards: dict[int, SessionCard], *, pillars: bool):
             pillar_tags[pk] = PillarTag(pk, name, slug, position, url=pillar_url(slug))
         return pillar_tags.get(pk)
 
-    if pillars:
-        pillar_links = (
-            Session.pillars.through.objects.filter(session_id__in=cards)
-            .order_by("pillar__position", "pillar__name")
-            .values_list("session_id", "pillar_id", "pillar__name", "pillar__slug", "pillar__position")
-        )
-        for session_id, *pillar in pillar_links:
-            cards[session_id].pillars.append(pillar_tag(*pillar))
-
-    theme_group_links = (
-        Session.theme_groups.through.objects.filter(session_id__in=cards)
-        .order_by("themegroup__name")
-        .values_list(
-            "session_id",
-            "themegroup_id",
-            "themegroup__name",
-            "themegroup__slug",
-            "themegroup__pillar_id",
-            "themegroup__pillar__name",
-            "themegroup__pillar__slug",
-            "themegroup__pillar__position",
-        )
-    )
-    for session_id, pk, name, slug, *pillar in theme_group_links:
-        if pk not in theme_groups:
-            theme_groups[pk] = ThemeGroupTag(
-                pk, name, slug, url=theme_group_url(slug), pillar=pillar_tag(*pillar)
+    for session_id, group_pk, name, slug, *pillar in rows:
+        card = cards[session_id]
+        if group_pk is None:
+            card.pillars.append(pillar_tag(*pillar))
+            continue
+        if group_pk not in theme_groups:
+            theme_groups[group_pk] = ThemeGroupTag(
+                group_pk, name, slug, url=theme_group_url(slug), pillar=pillar_tag(*pillar)
             )
-        cards[session_id].theme_groups.append(theme_groups[pk])
+        card.theme_groups.append(theme_groups[group_pk])
 
 
-def _add_materials(cards: dict[int, SessionCard]):
-    materials = Material.objects.filter(session_id__in=cards).only("session", "title", "file", "url")
-    for material in materials:
-        href = material.href
-        cards[material.session_id].materials.append(
-            CardMaterial(
-                title=material.title,
-                href=href,
-                # On paper, a link to an uploaded file needs the site's address to be of use.
-                print_url=f"{settings.SITE_URL}{href}" if material.file else href,
-                file_type=material.extension.upper() if material.file else None,
-            )
+def _material_builder() -> Callable[[str, str, str], CardMaterial]:
+    """A material's card entry from its title, file name and link."""
+    storage = Material._meta.get_field("file").storage
+
+    def material(title, file, url) -> CardMaterial:
+        if not file:
+            return CardMaterial(title=title, href=url, print_url=url, file_type=None)
+        href = storage.url(file)
+        return CardMaterial(
+            title=title,
+            href=href,
+            # On paper, a link to an uploaded file needs the site's address to be of use.
+            print_url=f"{settings.SITE_URL}{href}",
+            file_type=file.rsplit(".", 1)[-1].upper(),
         )
+
+    return material
 
 
 @dataclass(frozen=True)

@@ -180,7 +180,7 @@ def test_places_keep_the_programme_queries_constant(client):
     small_count = queries_for(client, small.get_absolute_url())
     large_count = queries_for(client, large.get_absolute_url())
 
-    assert small_count == large_count == 8
+    assert small_count == large_count == 6
 
 
 def test_places_keep_the_session_page_queries_constant(client):

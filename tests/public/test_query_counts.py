@@ -18,12 +18,12 @@ pytestmark = pytest.mark.django_db
 
 # page: (path below the netwerkdag's, exact queries)
 PAGES = {
-    # the netwerkdag; the programme (sessions, speakers, pillars, theme groups, materials); whether
-    # the day is full and the places left in its sessions; recaps
-    "netwerkdag": ("", 9),
+    # the netwerkdag; the programme (sessions with their materials, speakers, pillars and theme
+    # groups); the places left in its sessions with whether the day is full; recaps
+    "netwerkdag": ("", 6),
     # the session with its netwerkdag; its card (itself, speakers, pillars, theme groups,
-    # materials); whether the day is full and its places left
-    "session": ("sessies/sessie-1/", 8),
+    # materials); its places left with whether the day is full
+    "session": ("sessies/sessie-1/", 7),
     # the netwerkdag, its sessions, their speakers, their pillars and their materials
     "frab_json": ("programma.json", 5),
     # the netwerkdag; whether it is full; the organisations; the sessions that take sign-ups, with

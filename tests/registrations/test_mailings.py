@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from checkin import services as checkin_services
 from checkin.models import CheckIn
 from registrations import services
 from registrations.models import EmailLog, Mailing, Registration
@@ -227,17 +228,57 @@ def test_group_needs_its_sessions(client):
     assert response.context["form"].errors["sessions"] == ["Kies voor deze groep ook wie erbij hoort."]
 
 
-def test_came_and_absent_follow_the_check_in(client):
+def test_came_and_absent_follow_the_check_in(client, django_capture_on_commit_callbacks):
     day = netwerkdag()
     organiser(client)
-    CheckIn.objects.create(registration=day["people"]["dirk"])
+    people = day["people"]
+    checkin_services.check_in(event=day["event"], registration=people["dirk"])
+    # Checked in, then anonymised: no address left, so no message either way.
+    erased = Registration.objects.get(name="Frank Gewist")
+    CheckIn.objects.create(registration=erased)
 
     came = compose(client, day["event"], group="came", preview="1")
     absent = compose(client, day["event"], group="absent", preview="1")
 
     assert recipient_count(came) == "Dit bericht gaat naar 1 ontvanger."
-    assert came.context["preview"]["recipient"] == day["people"]["dirk"]
+    assert came.context["preview"]["recipient"] == people["dirk"]
+    # Those registered who did not check in: also Carla, who only waited for a session; not Eva,
+    # who cancelled, nor Frank.
     assert recipient_count(absent) == "Dit bericht gaat naar 3 ontvangers."
+    assert absent.context["preview"]["recipient"] == people["anna"]
+    for group, expected in [("came", ["dirk"]), ("absent", ["anna", "bram", "carla"])]:
+        mail.outbox.clear()
+        preview = compose(client, day["event"], group=group, preview="1")
+        with django_capture_on_commit_callbacks(execute=True):
+            sent = compose(
+                client,
+                day["event"],
+                group=group,
+                previewed=preview.context["preview"]["fingerprint"],
+                send="1",
+            )
+        assert sent.status_code == 302
+        assert sorted(m.to[0] for m in mail.outbox) == sorted(people[name].email for name in expected)
+    assert list(Mailing.objects.order_by("pk").values_list("group", "recipient_count")) == [
+        ("Wie er was (binnengemeld bij de balie)", 1),
+        ("Wie niet kwam (niet binnengemeld bij de balie)", 3),
+    ]
+
+
+@pytest.mark.parametrize("group", ["came", "absent"])
+def test_came_and_absent_are_refused_when_the_desk_checked_in_nobody(client, group):
+    day = netwerkdag()
+    organiser(client)
+
+    response = compose(client, day["event"], group=group, preview="1")
+
+    # Not "everyone did not come": nobody was checked in, so nobody knows.
+    assert response.status_code == 200
+    assert response.context["form"].errors["group"] == [
+        "Bij deze netwerkdag is nog niemand binnengemeld bij de balie: wie er was of niet kwam is niet bekend."
+    ]
+    assert Mailing.objects.count() == 0
+    assert EmailLog.objects.filter(kind=EmailLog.Kind.MAILING).count() == 0
 
 
 def test_choosing_the_netwerkdag_first(client):

@@ -12,6 +12,8 @@ from django.db import connection
 from django.db.models import Count
 from django.urls import reverse
 
+from checkin import services as checkin_services
+from checkin.models import Attendance, CheckIn
 from g40events.models import Event
 from registrations import services
 from registrations.models import EmailLog, Place, Registration
@@ -110,7 +112,31 @@ def counts(event):
         .annotate(n=Count("id"))
         .order_by()
     )
-    return per_organisation, per_session
+    checked_in = CheckIn.objects.filter(registration__event=event).count()
+    attended = sorted(
+        Attendance.objects.filter(session__event=event)
+        .values_list("session__title")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return per_organisation, per_session, checked_in, attended
+
+
+def jan_comes_to_the_day(event, jan, session, user):
+    """The desk checks Jan in, the door of a session marks him present, and an organiser corrects
+    his check-in in the admin (an entry that names him only by the check-in's own id)."""
+    checkin_services.check_in(event=event, registration=jan)
+    checkin_services.mark_present(session=session, registration=jan)
+    check_in = CheckIn.objects.get(registration=jan)
+    LogEntry.objects.create(
+        user=user,
+        content_type=ContentType.objects.get_for_model(CheckIn),
+        object_id=str(check_in.pk),
+        object_repr=str(check_in),
+        action_flag=CHANGE,
+        change_message="Tijd van binnenkomst gecorrigeerd naar 09:12",
+    )
+    return check_in
 
 
 def test_anonymisation_leaves_no_trace_of_the_person_in_any_table_and_keeps_the_counts(
@@ -128,7 +154,13 @@ def test_anonymisation_leaves_no_trace_of_the_person_in_any_table_and_keeps_the_
         sign_up(event, [woningmarkt], name=name, organisation=city, organisation_name="")
     jan = jan_signs_up_and_confirms(event, [woningmarkt, wandeling], django_capture_on_commit_callbacks)
     jan_elsewhere = jan_signs_up_and_confirms(other_day, [], django_capture_on_commit_callbacks)
-    an_organiser_works_on_janss_registration(client, jan, woningmarkt)
+    user = an_organiser_works_on_janss_registration(client, jan, woningmarkt)
+    # Jan waits for Woningmarkt, so he goes to the opening, which has room for anyone.
+    opening = signup_session(
+        event, title="Opening", capacity=None, start_time=datetime.time(9), end_time=datetime.time(10)
+    )
+    check_in = jan_comes_to_the_day(event, jan, opening, user)
+    checkin_services.check_in(event=event, registration=Registration.objects.get(name="Sara Smit"))
     # The organiser deletes Jan's sign-up for the other day: the admin's history keeps its name.
     client.post(reverse("admin:registrations_registration_delete", args=[jan_elsewhere.pk]), {"post": "yes"})
     before = counts(event)
@@ -154,8 +186,18 @@ def test_anonymisation_leaves_no_trace_of_the_person_in_any_table_and_keeps_the_
                 ("Woningmarkt", "confirmed", 2),
                 ("Woningmarkt", "waiting", 1),
             ],
+            2,
+            [("Opening", 1)],
         )
     )
+    # The check-in and the attendance stay (they are the counts), and the admin's entry about the
+    # check-in names it as it is now and has lost its message.
+    assert CheckIn.objects.filter(pk=check_in.pk).exists()
+    assert Attendance.objects.filter(registration=jan).count() == 1
+    assert list(
+        LogEntry.objects.filter(content_type__model="checkin").values_list("object_repr", "change_message")
+    ) == [(str(CheckIn.objects.get(pk=check_in.pk)), "")]
+    assert str(CheckIn.objects.get(pk=check_in.pk)).startswith(f"Geanonimiseerde aanmelding {jan.pk} (")
     assert list(
         LogEntry.objects.filter(content_type__model="registration")
         .order_by("pk")
@@ -168,7 +210,8 @@ def test_erasure_leaves_no_trace_of_the_person_in_any_table(client, django_captu
     session = signup_session(event, title="Woningmarkt", capacity=1)
     jan = jan_signs_up_and_confirms(event, [session], django_capture_on_commit_callbacks)
     sign_up(event, [session], name="Piet Pietersen")
-    an_organiser_works_on_janss_registration(client, jan, session)
+    user = an_organiser_works_on_janss_registration(client, jan, session)
+    check_in = jan_comes_to_the_day(event, jan, session, user)
     assert ("django_admin_log", "object_repr") in tables_and_columns(text_columns_holding(TRACES))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -183,3 +226,9 @@ def test_erasure_leaves_no_trace_of_the_person_in_any_table(client, django_captu
         ("Piet Pietersen", "confirmed")
     ]
     assert not EmailLog.objects.filter(recipient__icontains="jansen").exists()
+    # Erasure takes the check-in and the attendance with the registration; the admin's entry about
+    # the check-in is named by kind and number only.
+    assert not CheckIn.objects.exists() and not Attendance.objects.exists()
+    assert list(
+        LogEntry.objects.filter(content_type__model="checkin").values_list("object_repr", "change_message")
+    ) == [(f"aanmelding bij de balie {check_in.pk}", "")]

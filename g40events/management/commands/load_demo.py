@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from checkin.demo import load_demo_check_ins
 from g40events import clock
 from g40events.models import EmailDomain, Event, Organisation, Pillar, Recap, Status, ThemeGroup
 from g40events.permissions import ORGANISERS_GROUP
@@ -638,6 +639,8 @@ class Command(BaseCommand):
         slides.save()
         # Who came: registrations with places, for the admin's lists and the participation report.
         load_demo_registrations(event=deventer)
+        # Who came: check-ins at the desk and attendance at the sessions (the report's "aanwezig").
+        load_demo_check_ins(event=deventer)
 
         self.event(
             slug="bestuurlijke-netwerkdag-2024",
