@@ -474,6 +474,7 @@ class EmailWithInlineImages(EmailMultiAlternatives):
         if not self.related:
             return msg
         related = SafeMIMEMultipart(_subtype="related", encoding=self.encoding or settings.DEFAULT_CHARSET)
+        related.set_param("type", msg.get_content_type())  # required by RFC 2387
         related.attach(msg)
         for part in self.related:
             related.attach(part)

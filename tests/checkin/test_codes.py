@@ -79,6 +79,7 @@ def test_confirmation_mail_shows_the_code_as_text_and_as_inline_qr_image(django_
         ],
         "text/calendar",
     ]
+    assert mime.get_payload(0).get_param("type") == "multipart/alternative"
     image = mime.get_payload(0).get_payload(1)
     assert image["Content-ID"] == "<checkin-code@g40events>"
     assert image.get_payload(decode=True).startswith(b"\x89PNG")
