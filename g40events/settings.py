@@ -239,6 +239,10 @@ REGISTRATION_ANONYMISE_AFTER_DAYS = env.int("REGISTRATION_ANONYMISE_AFTER_DAYS",
 # A message that fails for a temporary reason (mail server away, 4xx) is tried this many times in
 # all, 5, 10, 20 ... minutes apart (at most 6 hours): the default covers about a day and a half.
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=12)
+# SMTP connections over which one send task sends side by side (registrations/emails.py): each
+# message waits for four or five answers of the mail server, so a few connections keep the worker
+# busy while the server answers.
+EMAIL_CONNECTIONS = env.int("EMAIL_CONNECTIONS", default=4)
 
 # Background work (every e-mail, reminders) runs as tasks (django-tasks, the backport of Django 6's
 # django.tasks) stored in the database and run by `manage.py db_worker`. TASKS_BACKEND=
