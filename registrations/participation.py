@@ -303,9 +303,10 @@ class Bar:
     y: int
     width: float
     segments: list[Segment] = dataclasses.field(default_factory=list)
+    value_x: float = 0.0  # where the figure after the bar starts
 
 
-def bar_chart(rows: list[Row], *, width: int = 360, bar: int = 18, gap: int = 6) -> dict:
+def bar_chart(rows: list[Row], *, width: int = 360, bar: int = 18, gap: int = 6, left: int = 160) -> dict:
     """A horizontal bar chart of the participants per organisation, for an SVG drawn in the template.
 
     Each bar is the registered participants; where the desk checked people in it is split into
@@ -322,16 +323,24 @@ def bar_chart(rows: list[Row], *, width: int = 360, bar: int = 18, gap: int = 6)
             ("no_show", total.no_show or 0),
             ("unrecorded", total.registered - total.checked_registered),
         ]
+        # Positions computed here: the template's `add` filter would cut them to whole numbers.
         segments, x = [], 0.0
         for kind, number in parts:
             if number:
-                segments.append(Segment(kind=kind, x=x, width=number * scale))
+                segments.append(Segment(kind=kind, x=left + x, width=number * scale))
                 x += number * scale
         if not parted:
             for segment in segments:
                 segment.kind = "bar"  # nothing to tell apart: one colour, no legend
         bars.append(
-            Bar(label=row.name, value=total.registered, y=i * (bar + gap), width=x, segments=segments)
+            Bar(
+                label=row.name,
+                value=total.registered,
+                y=i * (bar + gap),
+                width=x,
+                segments=segments,
+                value_x=left + x + 6,
+            )
         )
     # A legend of the three parts above the bars, when there are parts.
     top = 20 if parted else 0
