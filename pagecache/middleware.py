@@ -57,24 +57,47 @@ _KEYED_VARY = frozenset({"accept-language", "cookie"})
 _S_MAXAGE = re.compile(r"\bs-maxage\s*=\s*(\d+)")
 
 
+# The last time window this process worked out or read: (version, start, end). A window depends
+# on content and the clock only, so it holds in every process for as long as the content version
+# stays the same and the clock stays inside it. Remembered here, a cache that keeps nothing
+# (`dummycache://`, the page cache off) does not make every request work it out again (two
+# queries), and a real cache is not asked for it again until content changes.
+_remembered_window: tuple | None = None
+
+
+def _covers(window: tuple | None, version: int, timestamp: float) -> bool:
+    return (
+        window is not None
+        and window[0] == version
+        and window[1] <= timestamp
+        and (window[2] is None or timestamp < window[2])
+    )
+
+
 def _window(version: int, found: dict) -> float | None:
     """The end of the current time window (a timestamp, or None for no end), for this version.
 
     Worked out again (two queries) when the version changed, when the window ended, or when it
     starts after now (the demo's clock jumps back at midnight: SITE_DATE stays, the time restarts).
     """
-    window = found.get(WINDOW_KEY)
+    global _remembered_window
     now = clock.now()
     timestamp = now.timestamp()
-    if (
-        window is None
-        or window[0] != version
-        or not (window[1] <= timestamp and (window[2] is None or timestamp < window[2]))
-    ):
-        ends = content.next_change(now)
-        window = (version, timestamp, ends.timestamp() if ends is not None else None)
-        versions.cache().set(WINDOW_KEY, window, timeout=None)
+    window = _remembered_window
+    if not _covers(window, version, timestamp):
+        window = found.get(WINDOW_KEY)
+        if not _covers(window, version, timestamp):
+            ends = content.next_change(now)
+            window = (version, timestamp, ends.timestamp() if ends is not None else None)
+            versions.cache().set(WINDOW_KEY, window, timeout=None)
+        _remembered_window = window
     return window[2]
+
+
+def forget_window() -> None:
+    """Forget the time window this process remembers (for tests that roll content back unseen)."""
+    global _remembered_window
+    _remembered_window = None
 
 
 def _lookup(key: str) -> tuple[tuple, tuple | None]:

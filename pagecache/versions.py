@@ -10,6 +10,9 @@ version lives depends on the cache:
   sits in a small file that every process on the machine reads (`PAGE_CACHE_VERSION_FILE`; by
   default in the temporary folder, named after the database). Reading it costs a few
   microseconds, and a save through one gunicorn worker makes the others' pages stale at once.
+- Django's dummy cache (`dummycache://`, the page cache off) keeps nothing: its version sits in
+  the same file, so that the time window each process remembers (pagecache/middleware.py) is
+  worked out again when content changes, and not on every request.
 
 A version is a nanosecond timestamp, never a small count: a version that was lost (the cache
 restarted or evicted it, the file was removed) starts again above any number an old page may
@@ -26,6 +29,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
@@ -43,8 +47,9 @@ def cache():
 
 
 def in_file() -> bool:
-    """Whether the version lives in a file: when the cache is a per-process memory cache."""
-    return isinstance(cache(), LocMemCache)
+    """Whether the version lives in a file: when the cache is a per-process memory cache, or one
+    that keeps nothing."""
+    return isinstance(cache(), (LocMemCache, DummyCache))
 
 
 def version_file() -> Path:

@@ -196,6 +196,29 @@ def session_cards(sessions: QuerySet) -> list[SessionCard]:
     return list(cards.values())
 
 
+def session_card(session: Session) -> SessionCard:
+    """The card of a session already read with its netwerkdag (the session's own page), with its
+    speakers, tags and materials. Three compiled queries: the session itself is not read again."""
+    event = session.event
+    card = SessionCard(
+        pk=session.pk,
+        title=session.title,
+        kind=session.kind,
+        kind_label=session.get_kind_display(),
+        start_time=session.start_time,
+        end_time=session.end_time,
+        location=session.location,
+        url=url_by_slug("programme:detail", event_slug=event.slug)(session.slug),
+        edition=Edition(event.pk, event.title, event.date, url_by_slug("events:detail")(event.slug)),
+    )
+    cards = {card.pk: card}
+    _add_speakers(cards, _SESSION_SPEAKERS.rows(session_id=session.pk))
+    _add_tags(cards, _SESSION_TAGS.rows(session_id=session.pk))
+    material = _material_builder()
+    card.materials = [material(*row) for row in _SESSION_MATERIALS.rows(session_id=session.pk)]
+    return card
+
+
 def session_rows(sessions: QuerySet) -> list[SessionCard]:
     """The given sessions with what a row on a list shows: speakers and theme groups. Three queries."""
     cards = _session_cards(sessions)
@@ -209,24 +232,31 @@ def _kind_labels() -> dict[str, str]:
     return {kind: str(label) for kind, label in Session.Kind.choices}  # translated once
 
 
+# The columns of a session on a card or a row, with its netwerkdag.
+_CARD_COLUMNS = (
+    "pk",
+    "title",
+    "slug",
+    "kind",
+    "start_time",
+    "end_time",
+    "location",
+    "event_id",
+    "event__title",
+    "event__slug",
+    "event__date",
+)
+
+
 def _session_cards(sessions: QuerySet) -> dict[int, SessionCard]:
+    return _cards_from_rows(sessions.values_list(*_CARD_COLUMNS))
+
+
+def _cards_from_rows(rows: Iterable[tuple]) -> dict[int, SessionCard]:
     kind_labels = _kind_labels()
     event_url = url_by_slug("events:detail")
     editions: dict[int, Edition] = {}
     session_urls: dict[int, Callable[[str], str]] = {}
-    rows = sessions.values_list(
-        "pk",
-        "title",
-        "slug",
-        "kind",
-        "start_time",
-        "end_time",
-        "location",
-        "event_id",
-        "event__title",
-        "event__slug",
-        "event__date",
-    )
     cards = {}
     for pk, title, slug, kind, start, end, location, event_id, *event in rows:
         if event_id not in editions:
@@ -294,6 +324,16 @@ def _theme_group_rows(**session_filter) -> QuerySet:
     )
 
 
+def _tag_rows(**session_filter) -> QuerySet:
+    """Theme groups and pillars of sessions in one query: theme groups by name; pillars (no theme
+    group) by position and name."""
+    return (
+        _theme_group_rows(**session_filter)
+        .union(_pillar_rows(**session_filter), all=True)
+        .order_by("themegroup__name", "themegroup__pillar__position", "themegroup__pillar__name")
+    )
+
+
 _PROGRAMME_SESSIONS = CompiledQuery(
     lambda event_id: (
         Session.objects.filter(event_id=event_id)
@@ -313,12 +353,17 @@ _PROGRAMME_SESSIONS = CompiledQuery(
     )
 )
 _PROGRAMME_SPEAKERS = CompiledQuery(lambda event_id: _speaker_rows(session__event_id=event_id))
-_PROGRAMME_TAGS = CompiledQuery(
-    lambda event_id: (
-        _theme_group_rows(session__event_id=event_id)
-        .union(_pillar_rows(session__event_id=event_id), all=True)
-        # Theme groups by name; pillars (no theme group) by position and name.
-        .order_by("themegroup__name", "themegroup__pillar__position", "themegroup__pillar__name")
+_PROGRAMME_TAGS = CompiledQuery(lambda event_id: _tag_rows(session__event_id=event_id))
+
+
+# The same for one session (its page).
+_SESSION_SPEAKERS = CompiledQuery(lambda session_id: _speaker_rows(session_id=session_id))
+_SESSION_TAGS = CompiledQuery(lambda session_id: _tag_rows(session_id=session_id))
+_SESSION_MATERIALS = CompiledQuery(
+    lambda session_id: (
+        Material.objects.filter(session_id=session_id)
+        .order_by("position", "id")
+        .values_list("title", "file", "url")
     )
 )
 
@@ -403,10 +448,40 @@ def by_edition(cards: Iterable[SessionCard]) -> list[EditionSessions]:
     ]
 
 
+def _published_by_edition(sessions: QuerySet) -> QuerySet:
+    return sessions.published().order_by("-event__date", "event_id", "start_time", "title")
+
+
 def sessions_by_edition(sessions: QuerySet) -> list[EditionSessions]:
     """Published sessions across netwerkdagen, newest netwerkdag first, by netwerkdag. Three queries."""
-    ordered = sessions.published().order_by("-event__date", "event_id", "start_time", "title")
-    return by_edition(session_rows(ordered))
+    return by_edition(session_rows(_published_by_edition(sessions)))
+
+
+def speaker_sessions_by_edition(speaker_id: int) -> list[EditionSessions]:
+    """A speaker's published sessions as sessions_by_edition() gives them (the speaker's page), in
+    three compiled queries: the sessions, their speakers and their theme groups."""
+    cards = _cards_from_rows(_SPEAKER_SESSIONS.rows(speaker_id=speaker_id))
+    if cards:
+        _add_speakers(cards, _SPEAKER_SESSION_SPEAKERS.rows(speaker_id=speaker_id))
+        _add_tags(cards, _SPEAKER_SESSION_THEME_GROUPS.rows(speaker_id=speaker_id))
+    return by_edition(cards.values())
+
+
+def _sessions_of_speaker(speaker_id: int) -> QuerySet:
+    return Session.objects.filter(speaker_roles__speaker_id=speaker_id).published()
+
+
+_SPEAKER_SESSIONS = CompiledQuery(
+    lambda speaker_id: _published_by_edition(_sessions_of_speaker(speaker_id)).values_list(*_CARD_COLUMNS)
+)
+_SPEAKER_SESSION_SPEAKERS = CompiledQuery(
+    lambda speaker_id: _speaker_rows(session__in=_sessions_of_speaker(speaker_id))
+)
+_SPEAKER_SESSION_THEME_GROUPS = CompiledQuery(
+    lambda speaker_id: _theme_group_rows(session__in=_sessions_of_speaker(speaker_id)).order_by(
+        "themegroup__name"
+    )
+)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from g40events.text import summary
 from registrations.programme import add_places, places_lifetime
 from sessions import uploads
 from sessions.models import Session, SpeakerUpload
-from sessions.programme import session_cards
+from sessions.programme import session_card
 
 
 class SessionDetailView(PreviewMixin, DetailView):
@@ -19,20 +19,20 @@ class SessionDetailView(PreviewMixin, DetailView):
 
     template_name = "programme/session_detail.html"
     context_object_name = "session"
-    queryset = Session.objects.select_related("event__host_city")
+    queryset = Session.objects.select_related("event")
 
     def get_queryset(self):
         return super().get_queryset().filter(event__slug=self.kwargs["event_slug"])
 
     def get_context_data(self, **kwargs):
         session = self.object
-        [card] = session_cards(Session.objects.filter(pk=session.pk))
+        card = session_card(session)  # from the session read for the view, not read again
         return super().get_context_data(
             event=session.event,
             card=card,
             places_as_of=add_places([card], session.event),
             meta_description=summary(session.description_html) or session.title,
-            canonical_url=absolute_url(session.get_absolute_url()),
+            canonical_url=absolute_url(card.url),
             **kwargs,
         )
 

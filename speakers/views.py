@@ -6,8 +6,7 @@ from django.views.generic import DetailView, ListView
 from g40events.links import absolute_url
 from g40events.preview import PreviewMixin
 from g40events.text import summary
-from sessions.models import Session
-from sessions.programme import sessions_by_edition
+from sessions.programme import speaker_sessions_by_edition
 from speakers.models import Speaker
 
 
@@ -44,7 +43,7 @@ class SpeakerDetailView(PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         speaker = self.object
-        editions = sessions_by_edition(Session.objects.filter(speaker_roles__speaker=speaker))
+        editions = speaker_sessions_by_edition(speaker.pk)
         return super().get_context_data(
             sessions_by_edition=editions,
             meta_description=summary(speaker.bio_html) or speaker.name,

@@ -8,10 +8,14 @@ CHROMIUM = "/usr/bin/chromium"
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: rolling back the database does not empty it."""
+    """Each test starts with an empty cache: rolling back the database does not empty it (nor make
+    the page cache forget the time window it worked out for the content of another test)."""
     from django.core.cache import cache
 
+    from pagecache.middleware import forget_window
+
     cache.clear()
+    forget_window()
 
 
 @pytest.fixture(autouse=True)

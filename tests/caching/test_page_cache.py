@@ -311,6 +311,75 @@ def test_cache_shows_registration_opening_at_its_moment(client):
         assert client.get("/aanmelding/deventer-2024/").content == b"open"
 
 
+@pytest.mark.urls("tests.caching.urls")
+def test_cache_shows_registration_opening_at_a_moment_changed_after_the_page_was_cached(client):
+    """The time window is remembered per content version: a save that brings the opening forward
+    ends it there, in this process as in any other."""
+    opens_at = clock.now() + datetime.timedelta(minutes=30)
+    event = make_deventer(date=clock.today() + datetime.timedelta(days=30), registration_opens_at=opens_at)
+    assert client.get("/aanmelding/deventer-2024/").content == b"not_yet_open"
+    assert client.get("/aanmelding/deventer-2024/")["X-Cache"] == "HIT"
+
+    event.registration_opens_at = clock.now() + datetime.timedelta(minutes=5)
+    event.save()
+    assert client.get("/aanmelding/deventer-2024/").content == b"not_yet_open"
+
+    with time_machine.travel(event.registration_opens_at + datetime.timedelta(seconds=1)):
+        assert client.get("/aanmelding/deventer-2024/").content == b"open"
+
+
+@pytest.mark.urls("tests.caching.urls")
+def test_cache_shows_the_registration_state_of_a_clock_set_back(client):
+    """The demo's clock goes back a day at midnight (SITE_DATE stays): a window that starts later
+    than now is not the current one."""
+    now = clock.now()
+    make_deventer(
+        date=clock.today() + datetime.timedelta(days=30),
+        registration_opens_at=now - datetime.timedelta(minutes=30),
+    )
+    assert client.get("/aanmelding/deventer-2024/").content == b"open"
+    assert client.get("/aanmelding/deventer-2024/")["X-Cache"] == "HIT"
+
+    with time_machine.travel(now - datetime.timedelta(hours=1)):
+        assert client.get("/aanmelding/deventer-2024/").content == b"not_yet_open"
+
+
+@pytest.mark.urls("tests.caching.urls")
+def test_cache_off_works_out_the_time_window_once_per_content_version(
+    client, settings, tmp_path, django_assert_num_queries
+):
+    """With the page cache off (`dummycache://`) every page renders, but the page cache's time
+    window (two queries) is worked out again only when content or the clock moves past it."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.PAGE_CACHE_VERSION_FILE = str(tmp_path / "versie" / "pagecache.version")
+    opens_at = clock.now() + datetime.timedelta(minutes=5)
+    event = make_deventer(date=clock.today() + datetime.timedelta(days=30), registration_opens_at=opens_at)
+    page = "/aanmelding/deventer-2024/"
+    with django_assert_num_queries(1 + 2):  # the netwerkdag; the window
+        assert client.get(page).content == b"not_yet_open"
+
+    with django_assert_num_queries(1):
+        assert client.get(page).content == b"not_yet_open"
+    assert "X-Cache" in client.get(page)  # rendered through the page cache, stored nowhere
+
+    event.venue_name = "Burgerzaal"
+    event.save()  # commits: a new content version
+    with django_assert_num_queries(1 + 2):
+        client.get(page)
+    with django_assert_num_queries(1):
+        client.get(page)
+
+    with time_machine.travel(opens_at + datetime.timedelta(seconds=1)):  # past the window's end
+        with django_assert_num_queries(1 + 2):
+            assert client.get(page).content == b"open"
+        with django_assert_num_queries(1):
+            assert client.get(page).content == b"open"
+
+    # Back before the window that started at the opening.
+    with django_assert_num_queries(1 + 2):
+        assert client.get(page).content == b"not_yet_open"
+
+
 def test_event_next_change_is_the_first_opening_or_closing_of_sign_up():
     now = clock.now()
     today = clock.today()

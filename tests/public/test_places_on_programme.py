@@ -189,4 +189,4 @@ def test_places_keep_the_session_page_queries_constant(client):
     [quiet, busy] = event.sessions.all()[:2]
     fill(busy, confirmed=5, waiting=5)
 
-    assert queries_for(client, quiet.get_absolute_url()) == queries_for(client, busy.get_absolute_url()) == 7
+    assert queries_for(client, quiet.get_absolute_url()) == queries_for(client, busy.get_absolute_url()) == 5

@@ -21,9 +21,9 @@ PAGES = {
     # the netwerkdag; the programme (sessions with their materials, speakers, pillars and theme
     # groups); the places left in its sessions with whether the day is full; recaps
     "netwerkdag": ("", 6),
-    # the session with its netwerkdag; its card (itself, speakers, pillars, theme groups,
-    # materials); its places left with whether the day is full
-    "session": ("sessies/sessie-1/", 7),
+    # the session with its netwerkdag; its card's speakers, tags (pillars and theme groups) and
+    # materials; its places left with whether the day is full
+    "session": ("sessies/sessie-1/", 5),
     # the netwerkdag, its sessions, their speakers, their pillars and their materials
     "frab_json": ("programma.json", 5),
     # the netwerkdag; whether it is full; the organisations; the sessions that take sign-ups, with

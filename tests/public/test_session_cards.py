@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sessions.models import Session, SessionSpeaker
+from sessions.programme import session_card, session_cards
 from tests.factories import (
     make_event,
     make_material,
@@ -143,3 +144,14 @@ def test_session_card_shows_its_own_time_only_when_it_differs_from_the_slot(clie
         '<span class="session__kind">Rondwandeling of excursie</span> · <time datetime="12:40">12:40</time>'
         '–<time datetime="13:25">13:25</time> · Hoofdingang</p>' in body
     )
+
+
+def test_session_page_card_is_the_card_the_programme_reads(dressed_session):
+    """The session page builds its card from the session it read (compiled queries of one
+    session); it must be the card that the general read gives."""
+    dressed_session = Session.objects.select_related("event").get(pk=dressed_session.pk)
+    [card] = session_cards(Session.objects.filter(pk=dressed_session.pk))
+
+    assert session_card(dressed_session) == card
+    assert [tag.name for tag in card.pillars] == ["Sociale pijler", "Fysieke pijler"]
+    assert [tag.name for tag in card.theme_groups] == ["Armoede en schulden", "Wonen"]

@@ -6,7 +6,8 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from g40events.models import Status
-from sessions.models import SessionSpeaker
+from sessions.models import Session, SessionSpeaker
+from sessions.programme import sessions_by_edition, speaker_sessions_by_edition
 from tests.factories import (
     make_event,
     make_organisation,
@@ -143,3 +144,37 @@ def test_speaker_pages_queries_do_not_grow_with_the_data(client):
 
     assert queries_for(client, small.get_absolute_url()) == queries_for(client, large.get_absolute_url()) <= 5
     assert small_list == queries_for(client, "/sprekers/") <= 1
+
+
+def test_speaker_page_reads_the_sessions_the_general_read_gives():
+    """The speaker page reads its sessions with compiled queries of one speaker: the same
+    netwerkdagen, sessions, co-speakers and theme groups as sessions_by_edition()."""
+    speaker = make_speaker(name="Jaco Dagevos")
+    wonen = make_theme_group(name="Wonen", pillar=make_pillar())
+    armoede = make_theme_group(name="Armoede")
+    deventer = make_event(title="Netwerkdag Deventer", date=datetime.date(2024, 4, 24))
+    bestuurlijk = make_event(title="Bestuurlijke netwerkdag", date=datetime.date(2024, 5, 29))
+    make_session(event=deventer, title="Keynote", speakers=[speaker], theme_groups=[wonen, armoede])
+    make_session(
+        event=deventer,
+        title="Migratie",
+        start_time=datetime.time(14, 0),
+        end_time=datetime.time(15, 0),
+        speakers=[make_speaker(name="Femke de Vries"), speaker],
+    )
+    opening = make_session(event=bestuurlijk, title="Opening", speakers=[make_speaker(name="Dagvoorzitter")])
+    SessionSpeaker.objects.create(
+        session=opening, speaker=speaker, role=SessionSpeaker.Role.MODERATOR, position=1
+    )
+    make_session(event=make_event(status=Status.DRAFT), title="Geheim", speakers=[speaker])
+    make_session(event=deventer, title="Zonder hem", speakers=[make_speaker()], theme_groups=[wonen])
+
+    editions = speaker_sessions_by_edition(speaker.pk)
+
+    assert editions == sessions_by_edition(Session.objects.filter(speaker_roles__speaker=speaker))
+    assert [(e.edition.title, [s.title for s in e.sessions]) for e in editions] == [
+        ("Bestuurlijke netwerkdag", ["Opening"]),
+        ("Netwerkdag Deventer", ["Keynote", "Migratie"]),
+    ]
+    assert [group.name for group in editions[1].sessions[0].theme_groups] == ["Armoede", "Wonen"]
+    assert [person.name for person in editions[1].sessions[1].speakers] == ["Femke de Vries", "Jaco Dagevos"]
