@@ -353,21 +353,3 @@ def test_report_queries_stay_the_same_whatever_the_history(checked_in, organiser
 
     assert queries() == small
     assert [c.totals.attended for c in participation().columns] == [None, 2, 3, 3, 3]
-
-
-def test_chart_segments_keep_their_fractions():
-    from registrations.participation import Counts, Row, bar_chart
-
-    def city(name, registered, came):
-        counts = Counts(registered=registered, checked=True, checked_registered=registered, checked_in=came)
-        return Row(name=name, kind="G40-gemeente", is_g40=True, total=counts)
-
-    chart = bar_chart([city("Deventer", 27, 24), city("Apeldoorn", 12, 8)])
-
-    apeldoorn = chart["bars"][1]
-    # 8 of 27 on 360 px is 106.67 px: the part that did not come starts there, not at 106.
-    assert [(s.kind, round(s.x, 2), round(s.width, 2)) for s in apeldoorn.segments] == [
-        ("attended", 160, 106.67),
-        ("no_show", 266.67, 53.33),
-    ]
-    assert round(apeldoorn.value_x, 2) == 326.0
