@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "sessions.apps.SessionsConfig",
     "registrations",
     "checkin",
+    "surveys",
     "pagecache",
 ]
 

@@ -57,6 +57,7 @@ urlpatterns = [
     path("sprekers/", include("speakers.urls")),
     path("", include("registrations.urls")),
     path("", include("checkin.urls")),
+    path("", include("surveys.urls")),
     path("beheer/", admin.site.urls),
     # The language switch sits on every public page. Without a CSRF token those pages can be
     # cached and shared between visitors; forging it could only switch someone's language.

@@ -459,6 +459,17 @@ def _url(obj) -> str:
         return settings.SITE_URL
 
 
+def _extension_subject(registration: Registration, kind: str) -> str | None:
+    for extension in extensions.EXTENSIONS:
+        if subject := extension.email_subject(registration, kind):
+            return single_line(subject)
+    return None
+
+
+def _extension_template(kind: str) -> str | None:
+    return next(filter(None, (extension.email_template(kind) for extension in extensions.EXTENSIONS)), None)
+
+
 def build_message(log: EmailLog) -> EmailMultiAlternatives:
     registration = log.registration
     if registration.anonymised_at or not registration.email:
@@ -491,7 +502,9 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
             context["mailing_text"] = mailings.personal_text(log.mailing.body, registration)
             context["mailing_html"] = mark_safe(mailings.personal_html(log.mailing.body_html, registration))  # noqa: S308 - sanitised on save, placeholders escaped
         else:
-            subject = subject_line(log.kind, event=event, session=log.session)
+            subject = _extension_subject(registration, log.kind) or subject_line(
+                log.kind, event=event, session=log.session
+            )
         context["subject"] = subject
         if log.kind == EmailLog.Kind.CONFIRM_ADDRESS:
             context.update(
@@ -503,8 +516,9 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
             )
         for extension in extensions.EXTENSIONS:
             context.update(extension.email_context(registration, log.kind))
-        text = render_to_string(f"registrations/emails/{log.kind}.txt", context)
-        html = render_to_string(f"registrations/emails/{log.kind}.html", context)
+        template = _extension_template(log.kind) or f"registrations/emails/{log.kind}"
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[registration.email])
     message.attach_alternative(html, "text/html")
     if log.kind in WITH_CALENDAR and registration.is_active:

@@ -318,6 +318,9 @@ class EmailLog(models.Model):
         REMINDER = "reminder", _("Herinnering")
         SESSION_CHANGED = "session_changed", _("Sessie gewijzigd (agenda-update)")
         MAILING = "mailing", _("Bericht van de organisatie")
+        # Sent by the surveys app (its subject and template: surveys.emails.SurveyExtension).
+        SURVEY_INVITATION = "survey_invitation", _("Uitnodiging evaluatie")
+        SURVEY_REMINDER = "survey_reminder", _("Herinnering evaluatie")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Nog te verzenden")

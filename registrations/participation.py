@@ -305,34 +305,71 @@ class Bar:
     segments: list[Segment] = dataclasses.field(default_factory=list)
 
 
+@dataclasses.dataclass
+class LegendEntry:
+    kind: str
+    label: str
+    x: int  # from the start of the bars
+
+
+def stacked_bar_chart(
+    items: list[tuple[str, int, list[tuple[str, int]]]],
+    *,
+    width: int = 360,
+    bar: int = 18,
+    gap: int = 6,
+    legend: list[LegendEntry] | None = None,
+) -> dict:
+    """Horizontal bars for the SVG that registrations/admin/bar_chart.html draws: per item its label,
+    the value written after the bar, and the parts (kind, number) the bar is made of, side by side
+    (one part for a plain bar). Used by the participation report and the survey results."""
+    largest = max((value for _label, value, _parts in items), default=0) or 1
+    scale = width / largest
+    bars = []
+    for i, (label, value, parts) in enumerate(items):
+        segments, x = [], 0.0
+        for kind, number in parts:
+            if number:
+                segments.append(Segment(kind=kind, x=x, width=number * scale))
+                x += number * scale
+        bars.append(Bar(label=label, value=value, y=i * (bar + gap), width=x, segments=segments))
+    # A legend above the bars, when there is one.
+    top = 20 if legend else 0
+    return {
+        "bars": bars,
+        "height": len(bars) * (bar + gap),
+        "bar": bar,
+        "width": width,
+        "top": top,
+        "legend": legend or [],
+    }
+
+
 def bar_chart(rows: list[Row], *, width: int = 360, bar: int = 18, gap: int = 6) -> dict:
-    """A horizontal bar chart of the participants per organisation, for an SVG drawn in the template.
+    """A horizontal bar chart of the participants per organisation.
 
     Each bar is the registered participants; where the desk checked people in it is split into
     those who came, those who did not, and those registered on days without check-in.
     """
-    largest = max((row.total.registered for row in rows), default=0) or 1
-    scale = width / largest
     parted = any(row.total.checked for row in rows)
-    bars = []
-    for i, row in enumerate(rows):
+    items = []
+    for row in rows:
         total = row.total
         parts = [
             ("attended", total.checked_in if total.checked else 0),
             ("no_show", total.no_show or 0),
             ("unrecorded", total.registered - total.checked_registered),
         ]
-        segments, x = [], 0.0
-        for kind, number in parts:
-            if number:
-                segments.append(Segment(kind=kind, x=x, width=number * scale))
-                x += number * scale
-        if not parted:
-            for segment in segments:
-                segment.kind = "bar"  # nothing to tell apart: one colour, no legend
-        bars.append(
-            Bar(label=row.name, value=total.registered, y=i * (bar + gap), width=x, segments=segments)
-        )
-    # A legend of the three parts above the bars, when there are parts.
-    top = 20 if parted else 0
-    return {"bars": bars, "height": len(bars) * (bar + gap), "bar": bar, "width": width, "top": top}
+        if not parted:  # nothing to tell apart: one colour, no legend
+            parts = [("bar", number) for _kind, number in parts]
+        items.append((row.name, total.registered, parts))
+    legend = (
+        [
+            LegendEntry("attended", _("aanwezig"), 0),
+            LegendEntry("no_show", _("niet gekomen"), 90),
+            LegendEntry("unrecorded", _("niet geregistreerd"), 200),
+        ]
+        if parted
+        else None
+    )
+    return stacked_bar_chart(items, width=width, bar=bar, gap=gap, legend=legend)

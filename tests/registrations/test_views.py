@@ -429,6 +429,7 @@ def test_privacy_page_says_what_why_how_long_and_who(client, settings):
     for heading in [
         "Wat we bewaren",
         "Waarom",
+        "Evaluatie na afloop",
         "Hoe lang",
         "Wie je gegevens ziet",
         "Inzien, wijzigen of laten verwijderen",

@@ -21,6 +21,7 @@ from g40events.permissions import ORGANISERS_GROUP
 from registrations.demo import load_demo_registrations
 from sessions.models import Material, Session, SessionSpeaker
 from speakers.models import Speaker
+from surveys.demo import load_demo_survey
 
 DEMO_SITE_DATE = datetime.date(2024, 5, 1)
 DEMO_USERNAME = "organisator"
@@ -641,6 +642,8 @@ class Command(BaseCommand):
         load_demo_registrations(event=deventer)
         # Who came: check-ins at the desk and attendance at the sessions (the report's "aanwezig").
         load_demo_check_ins(event=deventer)
+        # What they thought of it: the evaluation, with invitations and answers.
+        load_demo_survey(event=deventer)
 
         self.event(
             slug="bestuurlijke-netwerkdag-2024",
