@@ -51,6 +51,24 @@ class ModelAdmin(admin.ModelAdmin):
                 _label_table_cells(inline_admin_formset.formset)
         return inline_admin_formsets
 
+    def get_changelist_form(self, request, **kwargs):
+        return type("ChangeListForm", (_LabelledRowForm, super().get_changelist_form(request, **kwargs)), {})
+
+
+class _LabelledRowForm:
+    """A field of list_editable stands in a table cell under its column heading, without a label
+    of its own (axe: "Form elements must have labels"): each gets an accessible name that says
+    what it is and of which row ("Volgorde van Sociale pijler")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not field.widget.is_hidden:
+                field.widget.attrs["aria-label"] = _("%(label)s van %(object)s") % {
+                    "label": capfirst(field.label),
+                    "object": self.instance,
+                }
+
 
 def _label_table_cells(formset):
     """A tabular inline's fields have only the column heading above them: each gets its own

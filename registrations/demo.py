@@ -9,6 +9,7 @@ sign-ups, within their capacities.
 """
 
 import datetime
+import itertools
 import random
 
 from django.db import transaction
@@ -42,6 +43,22 @@ JOB_TITLES = [
 ]
 # The host city and its neighbours send more colleagues.
 WEIGHTS = {"Deventer": 14, "Apeldoorn": 6, "Zwolle": 6, "Enschede": 5, "Hengelo": 4, "Almelo": 4}
+# What some registrants wrote under their needs, one after the other (not drawn at random, so that
+# the people and their places stay as they are).
+DIETARY_NEEDS = [
+    "Vegetarisch",
+    "Veganistisch",
+    "Vegetarisch",
+    "Glutenvrij",
+    "Halal",
+    "Lactosevrij",
+    "Notenallergie",
+]
+ACCESSIBILITY_NEEDS = [
+    "Rolstoeltoegankelijke zaal graag",
+    "Een ringleiding",
+    "Graag een plek vooraan (slechthorend)",
+]
 REGISTERED = 212
 CANCELLED = 9
 
@@ -67,6 +84,7 @@ def load_demo_registrations(*, event: Event, seed: int = 2024) -> int:
     span = (closes - opens).total_seconds()
     seen = set()
     made = 0
+    dietary_needs, accessibility_needs = itertools.cycle(DIETARY_NEEDS), itertools.cycle(ACCESSIBILITY_NEEDS)
     with transaction.atomic():
         for number in range(REGISTERED):
             organisation = rng.choices(cities, weights)[0] if rng.random() < 0.9 else rng.choice(partners)
@@ -84,8 +102,8 @@ def load_demo_registrations(*, event: Event, seed: int = 2024) -> int:
                 email=f"{local}@{slugify(organisation.name)}.example",
                 organisation=organisation,
                 job_title=rng.choice(JOB_TITLES),
-                dietary_needs="Vegetarisch" if rng.random() < 0.15 else "",
-                accessibility_needs="Rolstoeltoegankelijke zaal graag" if rng.random() < 0.02 else "",
+                dietary_needs=next(dietary_needs) if rng.random() < 0.15 else "",
+                accessibility_needs=next(accessibility_needs) if rng.random() < 0.02 else "",
                 consented_at=created,
                 created_at=created,
                 status=Registration.Status.CANCELLED if cancelled else Registration.Status.ACTIVE,

@@ -359,7 +359,9 @@ class MailingForm(forms.Form):
         label=_("Bericht"),
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_(
-            "Markdown. {naam} wordt de naam van de ontvanger, {link} de persoonlijke link naar de aanmelding."
+            "Markdown. Het bericht begint vanzelf met „Beste <naam>,” en eindigt met de persoonlijke "
+            "link en de groet: schrijf alleen wat daartussen komt. {naam} wordt de naam van de "
+            "ontvanger, {link} de persoonlijke link naar de aanmelding."
         ),
     )
 

@@ -64,7 +64,9 @@ class MailSink:
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", self.port
         settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-        settings.EMAIL_TIMEOUT = 5
+        # Generous: the server runs in a thread of the test process, which on a busy machine may wait
+        # seconds for its turn while the send task renders and sends over several connections.
+        settings.EMAIL_TIMEOUT = 30
 
     def wait_for(self, count: int, timeout: float = 30) -> bool:
         """Wait until `count` messages have arrived (or the timeout passes); True if they did."""

@@ -68,12 +68,27 @@ def test_confirmation_mail_shows_the_code_as_text_and_as_inline_qr_image(django_
     html = message.alternatives[0][0]
     assert f'alt="QR-code van je aanmelding (code {code})"' in html
     assert 'src="cid:checkin-code@g40events"' in html
-    images = [
-        part for part in message.attachments if getattr(part, "get_content_type", lambda: "")() == "image/png"
+    # The image sits beside the text and HTML in a multipart/related, the calendar around them.
+    mime = message.message()
+    assert mime_tree(mime) == [
+        "multipart/mixed",
+        [
+            "multipart/related",
+            ["multipart/alternative", "text/plain", "text/html"],
+            "image/png",
+        ],
+        "text/calendar",
     ]
-    assert len(images) == 1
-    assert images[0]["Content-ID"] == "<checkin-code@g40events>"
-    assert images[0].get_payload(decode=True).startswith(b"\x89PNG")
+    assert mime.get_payload(0).get_param("type") == "multipart/alternative"
+    image = mime.get_payload(0).get_payload(1)
+    assert image["Content-ID"] == "<checkin-code@g40events>"
+    assert image.get_payload(decode=True).startswith(b"\x89PNG")
+
+
+def mime_tree(part):
+    if not part.is_multipart():
+        return part.get_content_type()
+    return [part.get_content_type(), *(mime_tree(child) for child in part.get_payload())]
 
 
 def test_personal_page_shows_the_code_and_its_qr_as_svg(client):

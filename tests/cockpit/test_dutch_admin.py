@@ -12,7 +12,7 @@ from django.utils.html import strip_tags
 
 from g40events.models import Event
 from speakers.models import Speaker, dutch_sort_name
-from tests.factories import make_event, make_organisation, make_session, make_speaker
+from tests.factories import make_event, make_organisation, make_pillar, make_session, make_speaker
 from tests.public.helpers import page_text
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +71,16 @@ def test_admin_two_pane_pickers_speak_dutch(organiser_client):
     assert '"Choose all %s": "Kies alle %s"' in catalogue
     assert '"Remove all %s": "Verwijder alle %s"' in catalogue
     assert '"Chosen %s": "Gekozen %s"' in catalogue
+
+
+def test_admin_list_editable_fields_name_their_row(organiser_client):
+    make_pillar(name="Sociale pijler", position=1)
+
+    html = organiser_client.get(reverse("admin:g40events_pillar_changelist")).content.decode()
+
+    assert re.findall(r'<input type="number" name="form-0-position"[^>]*aria-label="([^"]*)"', html) == [
+        "Volgorde van Sociale pijler"
+    ]
 
 
 def test_admin_index_hidden_column_headings_are_dutch(organiser_client):

@@ -207,3 +207,17 @@ def test_demo_has_the_deventer_participants_within_the_places(settings):
     # About 88 % came; most of them are marked present at their sessions.
     assert (column.totals.attended, column.totals.no_show, column.attendance_recorded) == (179, 24, True)
     assert column.g40_absent == ["Assen", "Eindhoven", "Hilversum", "Maastricht", "Schiedam", "Tilburg"]
+
+
+def test_demo_registrants_name_different_needs(settings):
+    """The dashboard's lists of needs look like a real day's, not 43 times the same word."""
+    settings.SITE_DATE = datetime.date(2024, 5, 1)
+    load_demo()
+    registrations = Registration.objects.filter(event__slug="ambtelijke-netwerkdag-deventer-2024")
+
+    dietary = set(registrations.exclude(dietary_needs="").values_list("dietary_needs", flat=True))
+    accessibility = set(
+        registrations.exclude(accessibility_needs="").values_list("accessibility_needs", flat=True)
+    )
+    assert dietary == {"Vegetarisch", "Veganistisch", "Glutenvrij", "Halal", "Lactosevrij", "Notenallergie"}
+    assert {"Rolstoeltoegankelijke zaal graag", "Een ringleiding"} <= accessibility
