@@ -129,3 +129,16 @@ def test_uploads_are_served_so_that_no_browser_runs_them(client, uploads, name, 
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert response["Content-Disposition"] == disposition
+
+
+def test_policies_follow_the_settings(client, settings):
+    """The policies are built once per process, from the settings as they stand."""
+    make_event()
+    assert "Content-Security-Policy-Report-Only" not in client.get("/")
+
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'self'"]}}
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"], "img-src": ["'self'"]}}
+    response = client.get("/")
+
+    assert response["Content-Security-Policy-Report-Only"] == "default-src 'self'"
+    assert directives(response["Content-Security-Policy"]) == {"default-src": "'none'", "img-src": "'self'"}
