@@ -152,33 +152,12 @@ def programme_cards(event: Event) -> list[SessionCard]:
     kind_labels = _kind_labels()
     cards: dict[int, SessionCard] = {}
     material = _material_builder()
-    for (
-        pk,
-        title,
-        slug,
-        kind,
-        start,
-        end,
-        location,
-        cancelled_at,
-        reason,
-        *material_row,
-    ) in _PROGRAMME_SESSIONS.rows(event_id=event.pk):
-        card = cards.get(pk)
+    width = len(_SESSION_COLUMNS)
+    for row in _PROGRAMME_SESSIONS.rows(event_id=event.pk):
+        card = cards.get(row[0])
         if card is None:
-            card = cards[pk] = SessionCard(
-                pk=pk,
-                title=title,
-                kind=kind,
-                kind_label=kind_labels.get(kind, kind),
-                start_time=start,
-                end_time=end,
-                location=location,
-                url=session_url(slug),
-                edition=edition,
-                cancelled=cancelled_at is not None,
-                cancellation_reason=reason,
-            )
+            card = cards[row[0]] = _card(row[:width], kind_labels, session_url, edition)
+        material_row = row[width:]
         if material_row[0] is not None:
             card.materials.append(material(*material_row))
     if cards:
@@ -213,18 +192,11 @@ def session_card(session: Session) -> SessionCard:
     """The card of a session already read with its netwerkdag (the session's own page), with its
     speakers, tags and materials. Three compiled queries: the session itself is not read again."""
     event = session.event
-    card = SessionCard(
-        pk=session.pk,
-        title=session.title,
-        kind=session.kind,
-        kind_label=session.get_kind_display(),
-        start_time=session.start_time,
-        end_time=session.end_time,
-        location=session.location,
-        url=url_by_slug("programme:detail", event_slug=event.slug)(session.slug),
-        edition=Edition(event.pk, event.title, event.date, url_by_slug("events:detail")(event.slug)),
-        cancelled=session.cancelled_at is not None,
-        cancellation_reason=session.cancellation_reason,
+    card = _card(
+        tuple(getattr(session, column) for column in _SESSION_COLUMNS),
+        _kind_labels(),
+        url_by_slug("programme:detail", event_slug=event.slug),
+        Edition(event.pk, event.title, event.date, url_by_slug("events:detail")(event.slug)),
     )
     cards = {card.pk: card}
     _add_speakers(cards, _SESSION_SPEAKERS.rows(session_id=session.pk))
@@ -247,8 +219,8 @@ def _kind_labels() -> dict[str, str]:
     return {kind: str(label) for kind, label in Session.Kind.choices}  # translated once
 
 
-# The columns of a session on a card or a row, with its netwerkdag.
-_CARD_COLUMNS = (
+# The columns of a session on a card (as `_card` reads them), and with its netwerkdag.
+_SESSION_COLUMNS = (
     "pk",
     "title",
     "slug",
@@ -258,11 +230,26 @@ _CARD_COLUMNS = (
     "location",
     "cancelled_at",
     "cancellation_reason",
-    "event_id",
-    "event__title",
-    "event__slug",
-    "event__date",
 )
+_CARD_COLUMNS = (*_SESSION_COLUMNS, "event_id", "event__title", "event__slug", "event__date")
+
+
+def _card(row: tuple, kind_labels: dict, session_url: Callable[[str], str], edition: Edition) -> SessionCard:
+    """A session's card, without speakers, tags and materials, from its `_SESSION_COLUMNS`."""
+    pk, title, slug, kind, start, end, location, cancelled_at, reason = row
+    return SessionCard(
+        pk=pk,
+        title=title,
+        kind=kind,
+        kind_label=kind_labels.get(kind, kind),
+        start_time=start,
+        end_time=end,
+        location=location,
+        url=session_url(slug),
+        edition=edition,
+        cancelled=cancelled_at is not None,
+        cancellation_reason=reason,
+    )
 
 
 def _session_cards(sessions: QuerySet) -> dict[int, SessionCard]:
@@ -275,24 +262,14 @@ def _cards_from_rows(rows: Iterable[tuple]) -> dict[int, SessionCard]:
     editions: dict[int, Edition] = {}
     session_urls: dict[int, Callable[[str], str]] = {}
     cards = {}
-    for pk, title, slug, kind, start, end, location, cancelled_at, reason, event_id, *event in rows:
+    width = len(_SESSION_COLUMNS)
+    for row in rows:
+        event_id, *event = row[width:]
         if event_id not in editions:
             event_title, event_slug, event_date = event
             editions[event_id] = Edition(event_id, event_title, event_date, event_url(event_slug))
             session_urls[event_id] = url_by_slug("programme:detail", event_slug=event_slug)
-        cards[pk] = SessionCard(
-            pk=pk,
-            title=title,
-            kind=kind,
-            kind_label=kind_labels.get(kind, kind),
-            start_time=start,
-            end_time=end,
-            location=location,
-            url=session_urls[event_id](slug),
-            edition=editions[event_id],
-            cancelled=cancelled_at is not None,
-            cancellation_reason=reason,
-        )
+        cards[row[0]] = _card(row[:width], kind_labels, session_urls[event_id], editions[event_id])
     return cards
 
 
@@ -357,20 +334,7 @@ _PROGRAMME_SESSIONS = CompiledQuery(
     lambda event_id: (
         Session.objects.filter(event_id=event_id)
         .order_by("start_time", "end_time", "title", "pk", "materials__position", "materials__id")
-        .values_list(
-            "pk",
-            "title",
-            "slug",
-            "kind",
-            "start_time",
-            "end_time",
-            "location",
-            "cancelled_at",
-            "cancellation_reason",
-            "materials__title",
-            "materials__file",
-            "materials__url",
-        )
+        .values_list(*_SESSION_COLUMNS, "materials__title", "materials__file", "materials__url")
     )
 )
 _PROGRAMME_SPEAKERS = CompiledQuery(lambda event_id: _speaker_rows(session__event_id=event_id))
