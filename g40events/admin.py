@@ -266,6 +266,8 @@ class EventAdmin(ContentHistoryAdmin, ModelAdmin):
     list_select_related = ["host_city"]
     search_fields = ["title", "venue_name", "host_city__name"]
     date_hierarchy = "date"
+    # Explicit, because the counts below group the rows and a grouped query drops the model's ordering.
+    ordering = ["-date", "-start_time"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["host_city"]
     save_on_top = True

@@ -52,33 +52,33 @@ def test_desk_flow_search_check_in_code_and_undo(live_server, ede, browser, widt
     try:
         sign_in(page, live_server.url + "/balie/ede/")
         assert " ".join(page.get_by_role("heading", level=1).inner_text().split()) == "Balie Netwerkdag Ede"
-        assert page.locator("#desk-count").inner_text() == "0 van 3 binnen"
+        expect(page.locator("#desk-count")).to_have_text("0 van 3 binnen")
         assert_axe_clean(page)
 
         # Results update in place as one types.
         page.get_by_label("Zoek op naam of organisatie").fill("gemeente")
         page.wait_for_selector("text=2 gevonden")
         assert page.locator(".desk-person__name").all_inner_texts() == ["Anna de Vries", "Bram Jansen"]
-        assert page.url == live_server.url + "/balie/ede/?q=gemeente"
+        expect(page).to_have_url(live_server.url + "/balie/ede/?q=gemeente")
         assert_axe_clean(page)
 
         page.get_by_role("button", name="Inchecken Anna de Vries").click()
         page.wait_for_selector("text=Anna de Vries (Gemeente Ede) is ingecheckt.")
-        assert page.locator("#desk-count").inner_text() == "1 van 3 binnen"
+        expect(page.locator("#desk-count")).to_have_text("1 van 3 binnen")
         assert_axe_clean(page)
 
         # A code typed (or scanned) checks in at once.
         page.get_by_label("Code", exact=True).fill(codes.code_for(bram))
         page.get_by_role("button", name="Inchecken met code").click()
         page.wait_for_selector("text=Bram Jansen (Gemeente Zwolle) is ingecheckt.")
-        assert page.locator("#desk-count").inner_text() == "2 van 3 binnen"
+        expect(page.locator("#desk-count")).to_have_text("2 van 3 binnen")
 
         # A forged code: a clear message, nothing changes.
         page.get_by_label("Code", exact=True).fill("ZZ-ZZZZZZ")
         page.get_by_role("button", name="Inchecken met code").click()
         page.wait_for_selector("text=Deze code kennen we niet.")
         assert page.get_by_role("alert").inner_text().startswith("Deze code kennen we niet.")
-        assert page.locator("#desk-count").inner_text() == "2 van 3 binnen"
+        expect(page.locator("#desk-count")).to_have_text("2 van 3 binnen")
         assert_axe_clean(page)
 
         page.get_by_label("Zoek op naam of organisatie").fill("anna")
@@ -104,8 +104,8 @@ def test_desk_works_without_javascript(live_server, ede, browser):
         page.get_by_role("button", name="Zoeken").click()
         expect(page.locator(".desk-person__name")).to_have_text(["Bram Jansen"])
         page.get_by_role("button", name="Inchecken Bram Jansen").click()
-        assert page.get_by_role("status").first.inner_text() == "Bram Jansen (Gemeente Zwolle) is ingecheckt."
-        assert page.url == live_server.url + "/balie/ede/?q=bram"
+        expect(page.get_by_role("status").first).to_have_text("Bram Jansen (Gemeente Zwolle) is ingecheckt.")
+        expect(page).to_have_url(live_server.url + "/balie/ede/?q=bram")
         assert CheckIn.objects.get().registration == bram
     finally:
         context.close()
@@ -143,7 +143,7 @@ def test_now_page_is_axe_clean_and_can_be_paused(live_server, ede, browser, widt
     page = context.new_page()
     try:
         page.goto(live_server.url + "/netwerkdagen/ede/nu/")
-        assert page.locator(".now-status").inner_text() == "Deze pagina werkt zichzelf elke minuut bij."
+        expect(page.locator(".now-status")).to_have_text("Deze pagina werkt zichzelf elke minuut bij.")
         assert_axe_clean(page)
         page.get_by_role("button", name="Automatisch bijwerken pauzeren").click()
         page.get_by_role("button", name="Automatisch bijwerken hervatten").click()

@@ -101,7 +101,7 @@ def test_organiser_builds_the_seven_item_programme_in_at_most_60_clicks_and_fiel
 
     organiser.click(page.get_by_role("link", name="Ambtelijke netwerkdag Ede 2024"))
     organiser.click(page.locator(".object-tools").get_by_role("link", name="Programma", exact=True))
-    assert page.get_by_role("heading", level=1).inner_text() == "Programma van Ambtelijke netwerkdag Ede 2024"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Programma van Ambtelijke netwerkdag Ede 2024")
 
     # 1. The opening plenary: the form starts at the start of the day.
     organiser.fill("Eindtijd:", "10:00")
@@ -225,8 +225,8 @@ def test_organiser_builds_the_seven_item_programme_in_at_most_60_clicks_and_fiel
     ]
     # The programme as the organiser sees it, in time order, on one screen.
     rows = page.locator("#programma tbody tr")
-    assert rows.count() == 7
-    assert rows.nth(2).locator("td").nth(0).inner_text() == "10:00–11:30"
+    expect(rows).to_have_count(7)
+    expect(rows.nth(2).locator("td").nth(0)).to_have_text("10:00–11:30")
     assert overflow(page) <= 0
 
 
@@ -238,11 +238,13 @@ def test_session_changed_on_its_own_page_returns_to_the_programme(live_server, o
 
     page.locator("#programma").get_by_role("link", name=session.title, exact=True).click()
     page.wait_for_url(re.compile(r"/change/\?next="))
-    assert page.locator(".breadcrumbs").get_by_role("link", name="Programma", exact=True).count() == 1
+    expect(page.locator(".breadcrumbs").get_by_role("link", name="Programma", exact=True)).to_have_count(1)
     page.get_by_label("Titel:").fill(session.title + " (gewijzigd)")
     page.get_by_role("button", name="Opslaan", exact=True).first.click()
 
-    assert page.url == f"{live_server.url}/beheer/programme/session/programma/{event.pk}/#sessie-{session.pk}"
+    expect(page).to_have_url(
+        f"{live_server.url}/beheer/programme/session/programma/{event.pk}/#sessie-{session.pk}"
+    )
     assert f"“{session.title} (gewijzigd)” is opgeslagen." in page.locator(".messagelist").inner_text()
 
 
@@ -252,9 +254,9 @@ def test_session_pickers_speak_dutch(live_server, organiser_page):
 
     page.goto(f"{live_server.url}/beheer/programme/session/{session.pk}/change/")
 
-    assert page.locator("#id_pillars_add_all").inner_text() == "Kies alle pijlers"
-    assert page.locator("#id_theme_groups_remove_all").inner_text() == "Verwijder alle themagroepen"
-    assert page.get_by_text("Nog een spreker in sessie toevoegen").count() == 1
+    expect(page.locator("#id_pillars_add_all")).to_have_text("Kies alle pijlers")
+    expect(page.locator("#id_theme_groups_remove_all")).to_have_text("Verwijder alle themagroepen")
+    expect(page.get_by_text("Nog een spreker in sessie toevoegen")).to_have_count(1)
 
 
 def cockpit_pages(event) -> dict[str, str]:
@@ -343,7 +345,7 @@ def test_programme_form_errors_are_announced_and_tied_to_their_fields(live_serve
     page.get_by_label("Eindtijd:").fill("19:00")
     page.get_by_role("button", name="Sessie toevoegen").click()
 
-    assert page.locator(".errornote").inner_text() == "Verbeter de fouten hieronder."
+    expect(page.locator(".errornote")).to_have_text("Verbeter de fouten hieronder.")
     assert re.search("Dit veld is verplicht", page.locator("#sessie-formulier").inner_text())
     assert page.get_by_label("Titel:").get_attribute("aria-invalid") == "true"
     assert axe_violations(page) == []

@@ -35,7 +35,7 @@ def test_see_the_waiting_list_number_correct_the_details_cancel_and_sign_up_agai
 
     page.goto(manage_url)
     row = page.get_by_role("row").filter(has_text="Fysieke pijler")
-    assert row.get_by_role("cell").nth(2).inner_text() == "Nummer 2 op de wachtlijst"
+    expect(row.get_by_role("cell").nth(2)).to_have_text("Nummer 2 op de wachtlijst")
     assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
 
     # A first correction with the name left empty: the error summary is read first.
@@ -52,7 +52,7 @@ def test_see_the_waiting_list_number_correct_the_details_cancel_and_sign_up_agai
     page.get_by_label("Organisatie", exact=True).select_option(label="Dordrecht")
     page.get_by_label("Dieetwensen").fill("Vegetarisch")
     page.get_by_role("button", name="Gegevens opslaan").click()
-    assert page.get_by_role("status").first.inner_text() == "Je gegevens zijn opgeslagen."
+    expect(page.get_by_role("status").first).to_have_text("Je gegevens zijn opgeslagen.")
     anna.refresh_from_db()
     assert (anna.name, anna.organisation.name, anna.dietary_needs) == (
         "Anna de Vries",
@@ -79,7 +79,7 @@ def test_see_the_waiting_list_number_correct_the_details_cancel_and_sign_up_agai
     assert page.get_by_label("Dieetwensen").input_value() == "Vegetarisch"
     page.get_by_label(re.compile(r"^Ik ga akkoord")).check()
     page.get_by_role("button", name="Aanmelden").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Bedankt voor je aanmelding"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bedankt voor je aanmelding")
     again = Registration.objects.get(
         email="anna.devries@dordrecht.example", status=Registration.Status.ACTIVE
     )

@@ -55,7 +55,7 @@ def test_sign_up_for_dordrecht_change_a_session_and_cancel(live_server, demo, pa
     email = page.get_by_label("E-mailadres")
     assert email.get_attribute("aria-invalid") == "true"
     assert "id_email_error" in email.get_attribute("aria-describedby")
-    assert page.locator("#id_email_error").inner_text() == "Vul je e-mailadres in."
+    expect(page.locator("#id_email_error")).to_have_text("Vul je e-mailadres in.")
     assert page.get_by_label("Naam", exact=True).input_value() == "Anna de Vries"
     assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
 
@@ -68,7 +68,7 @@ def test_sign_up_for_dordrecht_change_a_session_and_cancel(live_server, demo, pa
     page.get_by_label(re.compile(r"^Ik ga akkoord")).check()
     page.get_by_role("button", name="Aanmelden").click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Bedankt voor je aanmelding"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bedankt voor je aanmelding")
     registration = Registration.objects.get(event__slug="ambtelijke-netwerkdag-dordrecht-2024")
     assert (registration.name, registration.organisation.name, registration.dietary_needs) == (
         "Anna de Vries",
@@ -113,7 +113,7 @@ def test_sign_up_for_dordrecht_change_a_session_and_cancel(live_server, demo, pa
 def test_privacy_page_has_no_axe_violations(live_server, demo, page):
     page.goto(live_server.url + "/privacy/")
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Privacyverklaring aanmeldingen"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Privacyverklaring aanmeldingen")
     assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
 
 
@@ -126,7 +126,7 @@ def test_sign_up_with_an_address_outside_the_listed_domains_confirm_through_the_
     page.get_by_label(re.compile(r"^Ik ga akkoord")).check()
     page.get_by_role("button", name="Aanmelden").click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Bedankt voor je aanmelding"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bedankt voor je aanmelding")
     assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
     registration = Registration.objects.get(event__slug="ambtelijke-netwerkdag-dordrecht-2024")
     assert registration.status == Registration.Status.UNCONFIRMED
@@ -144,7 +144,7 @@ def test_sign_up_with_an_address_outside_the_listed_domains_confirm_through_the_
         page.get_by_role("heading", level=1).inner_text()
         == "Bevestig je aanmelding voor Ambtelijke netwerkdag Dordrecht"
     )
-    assert page.get_by_role("listitem").filter(has_text="Fysieke pijler").count() == 1
+    expect(page.get_by_role("listitem").filter(has_text="Fysieke pijler")).to_have_count(1)
     assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
     assert not Place.objects.filter(session__event__slug="ambtelijke-netwerkdag-dordrecht-2024").exists()
 
@@ -159,7 +159,7 @@ def test_sign_up_with_an_address_outside_the_listed_domains_confirm_through_the_
         "en een persoonlijke link."
     )
     row = page.get_by_role("row").filter(has_text="Fysieke pijler")
-    assert row.get_by_role("cell").nth(2).inner_text() == "Bevestigd"
+    expect(row.get_by_role("cell").nth(2)).to_have_text("Bevestigd")
     assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
     assert confirmed_sessions(registration) == ["Fysieke pijler"]
     assert [(m.subject, m.to) for m in mail.outbox][1:] == [

@@ -11,6 +11,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from g40events.models import Event
 from registrations.models import Registration
@@ -172,7 +173,7 @@ def test_admin_widgets_work_under_the_policy(live_server, organiser_page):
         page.locator("#add_id_host_city").click()
     popup = popup_info.value
     popup.wait_for_load_state("load")
-    assert popup.get_by_role("heading", level=1).inner_text() == "Organisatie toevoegen"
+    expect(popup.get_by_role("heading", level=1)).to_have_text("Organisatie toevoegen")
     popup_violations = popup.evaluate("window.__cspViolations")
     popup.close()
     watch.note()
@@ -224,8 +225,8 @@ def test_participation_report_has_no_axe_violations(live_server, organiser_page)
 
     page = organiser_page
     page.goto(live_server.url + "/beheer/registrations/registration/deelname/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Deelname per organisatie"
-    assert page.get_by_role("img", name="Staafdiagram: aangemelde deelnemers per G40-stad").count() == 1
+    expect(page.get_by_role("heading", level=1)).to_have_text("Deelname per organisatie")
+    expect(page.get_by_role("img", name="Staafdiagram: aangemelde deelnemers per G40-stad")).to_have_count(1)
     results = Axe().run(page, context={"include": [["#content"]]}, options=WCAG_21_AA).response
     assert results["violations"] == [], [
         (v["id"], [n["target"] for n in v["nodes"]]) for v in results["violations"]

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 from pypdf import PdfWriter
 
 from sessions import uploads
@@ -35,10 +36,10 @@ def test_speaker_sends_a_pdf_through_the_personal_link(live_server, page, settin
     url = live_server.url + f"/presentatie-insturen/{uploads.upload_token(session=session, speaker=speaker)}/"
 
     page.goto(url)
-    assert page.locator("h1").inner_text() == "Presentatie insturen voor Wonen in de wijk"
+    expect(page.locator("h1")).to_have_text("Presentatie insturen voor Wonen in de wijk")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Insturen").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert axe_violations(page) == []
 
     page.get_by_label("Titel").fill("Presentatie Femke")
@@ -49,5 +50,5 @@ def test_speaker_sends_a_pdf_through_the_personal_link(live_server, page, settin
     assert SpeakerUpload.objects.get().title == "Presentatie Femke"
 
     page.goto(live_server.url + "/presentatie-insturen/vervalst/")
-    assert page.locator("h1").inner_text() == "Deze uploadlink werkt niet"
+    expect(page.locator("h1")).to_have_text("Deze uploadlink werkt niet")
     assert axe_violations(page) == []
