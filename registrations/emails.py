@@ -46,7 +46,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from g40events import clock
-from g40events.links import absolute_url
+from g40events.links import absolute_url, message_id
 from g40events.oneline import single_line
 from registrations import calendars as personal_calendars
 from registrations import extensions
@@ -531,7 +531,7 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
             from registrations import mailings
 
             subject = single_line(log.mailing.subject)
-            context["mailing_text"] = mailings.personal_text(log.mailing.body, registration)
+            context["mailing_text"] = mailings.personal_text(log.mailing.body_html, registration)
             context["mailing_html"] = mark_safe(mailings.personal_html(log.mailing.body_html, registration))  # noqa: S308 - sanitised on save, placeholders escaped
         else:
             subject = _extension_subject(registration, log.kind) or subject_line(
@@ -551,7 +551,9 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
         template = _extension_template(log.kind) or f"registrations/emails/{log.kind}"
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
-    message = EmailWithInlineImages(subject=subject, body=text, to=[registration.email])
+    message = EmailWithInlineImages(
+        subject=subject, body=text, to=[registration.email], headers={"Message-ID": message_id()}
+    )
     message.attach_alternative(html, "text/html")
     if log.kind in WITH_CALENDAR and registration.is_active:
         calendar = personal_calendar(registration, [p.session for p in places if p.is_confirmed])

@@ -11,6 +11,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from g40events import clock
+from g40events.text import plain_text
 from registrations.emails import SWEEP_GRACE, send_on_commit
 from registrations.models import EmailLog, Mailing, Place, Registration
 from sessions.models import Session
@@ -92,11 +93,10 @@ def send_mailing(
     return mailing
 
 
-def personal_text(body: str, registration) -> str:
-    """The plain-text body for one recipient: placeholders filled in."""
-    return body.replace(NAME_PLACEHOLDER, registration.name).replace(
-        LINK_PLACEHOLDER, registration.manage_url
-    )
+def personal_text(body_html: str, registration) -> str:
+    """The plain-text body for one recipient: the personal HTML as readable text (no Markdown marks;
+    a link as "text (address)"), so that the text part says what the HTML part shows."""
+    return plain_text(personal_html(body_html, registration))
 
 
 def personal_html(body_html: str, registration) -> str:
