@@ -351,6 +351,16 @@ class EmailLog(models.Model):
         related_name="+",
         help_text=_("Bij een plaatsing van de wachtlijst, een gewijzigde of vervallen sessie: de sessie."),
     )
+    calendar_cancellations = models.ManyToManyField(
+        Session,
+        verbose_name=_("sessies uit de agenda gehaald"),
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Bij een wijziging of afmelding: de sessies waarin de persoon een bevestigde plaats had en die "
+            "het bericht uit de agenda haalt."
+        ),
+    )
     mailing = models.ForeignKey(
         "registrations.Mailing",
         verbose_name=_("bericht aan deelnemers"),
