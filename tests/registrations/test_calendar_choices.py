@@ -12,6 +12,7 @@ from django.urls import reverse
 from registrations import services
 from registrations.forms import ChangeSessionsForm
 from registrations.models import EmailLog
+from tests.public.helpers import page_text
 from tests.registrations.helpers import later, open_event, sign_up, signup_session
 from tests.registrations.test_admin import organiser
 from tests.registrations.test_calendar_updates import calendar_of
@@ -151,6 +152,10 @@ def test_dropped_sessions_leave_the_calendar_when_an_organiser_changes_them_in_t
     assert message.to == ["anna@dordrecht.example"]
     assert_change_mail_calendars(day, message, kept=[day["social"]], dropped=[day["tour"]])
     assert "- 12:30–13:15 Havenwandeling\n" in message.body
+    # The e-mail log shows what the message took out of the calendar.
+    log = EmailLog.objects.get(registration=anna, kind=EmailLog.Kind.CHANGE)
+    page = page_text(client.get(reverse("admin:registrations_emaillog_change", args=[log.pk])))
+    assert "Sessies uit de agenda gehaald: Havenwandeling" in page
 
 
 def test_a_change_that_drops_no_confirmed_place_sends_only_the_request(
