@@ -261,3 +261,26 @@ def test_a_cancellation_without_sessions_cancels_only_the_day(django_capture_on_
     (message,) = mail.outbox
     calendar, _ = calendar_of(message, "afmelding.ics")
     assert [str(e["UID"]) for e in calendar.walk("VEVENT")] == [uid(event)]
+
+
+def test_a_change_mail_sent_after_the_registration_was_cancelled_carries_only_the_cancel(
+    day, django_capture_on_commit_callbacks
+):
+    anna, social, tour = day["anna"], day["social"], day["tour"]
+    with django_capture_on_commit_callbacks(execute=False) as change:
+        services.change_sessions(registration=anna, session_ids=[social.pk])
+    with later(minutes=1), django_capture_on_commit_callbacks(execute=True):
+        services.cancel(registration=anna)
+        for callback in change:  # the worker sends the change's mail only now
+            callback()
+
+    by_subject = {m.subject: m for m in mail.outbox}
+    changed = by_subject["Je keuzes voor Netwerkdag Dordrecht zijn gewijzigd"]
+    files = [name for name, *_rest in (p for p in changed.attachments if isinstance(p, tuple))]
+    assert files == ["afgemeld.ics"]
+    cancel, _ = calendar_of(changed, "afgemeld.ics")
+    assert [str(e["UID"]) for e in cancel.walk("VEVENT")] == [uid(tour)]
+    assert "netwerkdag.ics" not in changed.body
+    cancelled = by_subject["Je bent afgemeld voor Netwerkdag Dordrecht"]
+    calendar, _ = calendar_of(cancelled, "afmelding.ics")
+    assert [str(e["UID"]) for e in calendar.walk("VEVENT")] == [uid(day["event"]), uid(social)]
