@@ -19,8 +19,7 @@ PASSWORD = "een-lang-wachtwoord-voor-de-balie"
 
 
 @pytest.fixture
-def ede(settings):
-    settings.REGISTRATION_EMAIL_IN_BACKGROUND = False
+def ede():
     event, wonen, werken, walk = day()
     anna = sign_up(event, [wonen], name="Anna de Vries", organisation_name="Gemeente Ede")
     bram = sign_up(event, [werken], name="Bram Jansen", organisation_name="Gemeente Zwolle")

@@ -25,7 +25,6 @@ def demo(settings, tmp_path, live_server):
     settings.SITE_DATE = datetime.date(2024, 5, 1)
     settings.MEDIA_ROOT = tmp_path
     settings.SITE_URL = live_server.url
-    settings.REGISTRATION_EMAIL_IN_BACKGROUND = False
     call_command("load_demo", no_organiser=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 

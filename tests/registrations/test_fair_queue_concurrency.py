@@ -72,7 +72,6 @@ def test_an_admin_delete_that_meets_a_busy_session_keeps_the_place_for_the_first
     from django.contrib.auth.models import User
 
     settings.REGISTRATION_LOCK_TIMEOUT = "200ms"
-    settings.REGISTRATION_EMAIL_IN_BACKGROUND = False
     event = open_event()
     session = signup_session(event, capacity=1)
     anna, bram = (register(event, session, name) for name in ["Anna", "Bram"])
