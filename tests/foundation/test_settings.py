@@ -1,5 +1,7 @@
+import ast
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -100,3 +102,54 @@ def test_settings_pass_the_deployment_checks_in_production():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def environment_reads() -> dict[str, object]:
+    """Each variable settings.py reads from the environment, with its default where that is a literal
+    (a number or a text; None where the default is computed or empty)."""
+    tree = ast.parse((ROOT / "g40events" / "settings.py").read_text())
+    reads = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)):
+            continue
+        func = node.func
+        reader = func.value if isinstance(func, ast.Attribute) else func
+        if ast.unparse(reader) not in {"env", "os.environ"}:
+            continue
+        defaults = [keyword.value for keyword in node.keywords if keyword.arg == "default"] + node.args[1:2]
+        literal = defaults[0].value if defaults and isinstance(defaults[0], ast.Constant) else None
+        reads[node.args[0].value] = literal or None
+    return reads
+
+
+def readme_settings_table() -> dict[str, str]:
+    """The README's table of settings from the environment: each variable with its default column."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### Settings from the environment", 1)[1].split("\n#", 1)[0]
+    table = {}
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            names, default = line.split("|")[1:3]
+            for name in re.findall(r"`([A-Z][A-Z0-9_]*)`", names):
+                table[name] = default.strip()
+    return table
+
+
+def test_readme_documents_every_setting_read_from_the_environment_with_its_default():
+    reads, table = environment_reads(), readme_settings_table()
+
+    assert sorted(set(reads) - set(table)) == []
+    assert sorted(set(table) - set(reads)) == []
+    wrong_defaults = {
+        name: (default, table[name])
+        for name, default in reads.items()
+        if default is not None and f"`{default}`" not in table[name]
+    }
+    assert wrong_defaults == {}
+    # The parser sees what it must (a literal default, a call over two lines, os.environ):
+    assert (reads["REGISTRATION_LOCK_TIMEOUT"], reads["EMAIL_TIMEOUT"], reads["LOG_LEVEL"]) == (
+        "5s",
+        10,
+        "INFO",
+    )
+    assert {"ACCESSIBILITY_CONTACT_EMAIL", "ENV_FILE", "STATIC_ROOT"} <= set(reads)
