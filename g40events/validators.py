@@ -14,12 +14,15 @@ class FileSizeValidator:
         self.max_bytes = max_bytes
 
     def __call__(self, file):
-        if file.size > self.max_bytes:
-            raise ValidationError(
-                _("Dit bestand is %(size)s; het maximum is %(max)s."),
-                params={"size": filesizeformat(file.size), "max": filesizeformat(self.max_bytes)},
-                code="file_too_large",
-            )
+        if file.size <= self.max_bytes:
+            return
+        size, maximum = filesizeformat(file.size), filesizeformat(self.max_bytes)
+        if size == maximum:
+            # Rounded, a file a few bytes over would read "50,0 MB; het maximum is 50,0 MB".
+            message = _("Dit bestand is net groter dan het maximum van %(max)s.")
+        else:
+            message = _("Dit bestand is %(size)s; het maximum is %(max)s.")
+        raise ValidationError(message, params={"size": size, "max": maximum}, code="file_too_large")
 
     def __eq__(self, other):
         return isinstance(other, FileSizeValidator) and other.max_bytes == self.max_bytes

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 from g40events.permissions import ORGANISERS_GROUP
 from sessions import uploads
@@ -245,3 +245,64 @@ def test_refusing_deletes_the_private_file(
     assert upload.status == "rejected"
     assert not private_file.exists()
     assert not Material.objects.exists()
+
+
+def write_sparse_pdf(path, size: int) -> None:
+    """A readable one-page PDF of exactly `size` bytes, nearly all of it an unused stream of zeros
+    that the file system keeps as a hole (it costs no disk)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+    ]
+    with open(path, "wb") as pdf:
+        pdf.write(b"%PDF-1.7\n")
+        offsets = []
+        for number, body in enumerate(objects, start=1):
+            offsets.append(pdf.tell())
+            pdf.write(b"%d 0 obj %s endobj\n" % (number, body))
+        offsets.append(pdf.tell())
+
+        def tail(stream_length: int, stream_start: int) -> bytes:
+            xref = stream_start + stream_length + len(b"\nendstream endobj\n")
+            entries = b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+            return (
+                b"\nendstream endobj\nxref\n0 5\n0000000000 65535 f \n%s"
+                b"trailer << /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (entries, xref)
+            )
+
+        # The stream's length changes the digits of the tail, so settle it in two rounds.
+        length = 0
+        for _ in range(2):
+            head = b"4 0 obj << /Length %d >> stream\n" % length
+            length = size - offsets[-1] - len(head) - len(tail(length, offsets[-1] + len(head)))
+        head = b"4 0 obj << /Length %d >> stream\n" % length
+        pdf.write(head)
+        pdf.seek(length, io.SEEK_CUR)
+        pdf.write(tail(length, offsets[-1] + len(head)))
+
+
+@pytest.mark.parametrize(
+    ("size", "message"),
+    [
+        (50 * 1024 * 1024 + 1, "Dit bestand is net groter dan het maximum van 50,0 MB."),
+        (60 * 1024 * 1024, "Dit bestand is 60,0 MB; het maximum is 50,0 MB."),
+    ],
+    ids=["one-byte-over", "60-mb"],
+)
+def test_speaker_upload_over_50_mb_is_refused_in_dutch_and_nothing_is_stored(
+    client, session, speaker, settings, tmp_path, size, message
+):
+    big = tmp_path / "presentatie.pdf"
+    write_sparse_pdf(big, size)
+    assert big.stat().st_size == size
+    assert len(PdfReader(big).pages) == 1  # a readable PDF: only its size is wrong
+
+    with open(big, "rb") as file:
+        response = client.post(upload_path(session, speaker), {"title": "Te groot", "file": file})
+
+    assert response.status_code == 200
+    page = text(response)
+    assert f"Er is 1 ding niet goed ingevuld PDF-bestand: {message} Titel" in page
+    assert not SpeakerUpload.objects.exists()
+    assert not settings.PRIVATE_MEDIA_ROOT.exists() or list(settings.PRIVATE_MEDIA_ROOT.rglob("*")) == []
