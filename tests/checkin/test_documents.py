@@ -52,6 +52,83 @@ def test_badges_eight_per_a4_sheet_with_name_organisation_pillar_and_code(desk):
     )
 
 
+def _hex(rgb) -> str:
+    return "#" + "".join(f"{round(float(value) * 255):02x}" for value in rgb)
+
+
+def _to_page(cm, x, y) -> tuple[float, float]:
+    a, b, c, d, e, f = cm
+    return (a * x + c * y + e, b * x + d * y + f)
+
+
+def pillar_labels(page) -> dict[str, tuple[str, str]]:
+    """Each "Pijler: …" text on the page, with the colour of the filled box it is printed on and
+    the colour of the text itself (both as #rrggbb)."""
+    fill, saved, boxes, labels = "#000000", [], [], {}
+    pending = []
+
+    def operator(op, args, cm, tm):
+        nonlocal fill
+        if op == b"q":
+            saved.append(fill)
+        elif op == b"Q":
+            fill = saved.pop()
+        elif op == b"rg":
+            fill = _hex(args)
+        elif op == b"re":
+            x, y, width, height = (float(value) for value in args)
+            corners = [_to_page(cm, x, y), _to_page(cm, x + width, y + height)]
+            pending.append((min(c[0] for c in corners), min(c[1] for c in corners),
+                            max(c[0] for c in corners), max(c[1] for c in corners)))  # fmt: skip
+        elif op in (b"f", b"f*", b"F"):
+            boxes.extend((fill, box) for box in pending)
+            pending.clear()
+        elif op in (b"n", b"S", b"W", b"W*"):
+            pending.clear()
+
+    def text(content, cm, tm, font, size):
+        if content.startswith("Pijler:"):
+            x, y = _to_page(cm, tm[4], tm[5])
+            under = [colour for colour, (x0, y0, x1, y1) in boxes if x0 <= x <= x1 and y0 <= y <= y1]
+            labels[content.strip()] = (under[-1] if under else None, fill)
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return labels
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2.1's contrast ratio of two #rrggbb colours."""
+
+    def luminance(colour):
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    lighter, darker = sorted([luminance(foreground), luminance(background)], reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_badges_print_the_pillar_in_its_colour_with_white_text_on_it(desk):
+    event, wonen, werken, walk = day()
+    wonen.pillars.set([make_pillar(name="Sociaal", position=1)])
+    werken.pillars.set([make_pillar(name="Economie", position=2)])
+    sign_up(event, [wonen], name="Anna de Vries")
+    sign_up(event, [werken], name="Bram Jansen")
+    sign_up(event, [], name="Cor Smit")
+
+    [page] = pdf(desk.get("/balie/ede/badges.pdf")).pages
+    labels = pillar_labels(page)
+
+    # The first pillar's colour and the second's (checkin.documents.PILLAR_COLOURS), each behind
+    # its name in white; Cor has no sessions, so no pillar.
+    assert labels == {
+        "Pijler: Sociaal": ("#1f5fa8", "#ffffff"),
+        "Pijler: Economie": ("#2e7d32", "#ffffff"),
+    }
+    assert [round(contrast(text, box), 1) for box, text in labels.values()] == [6.4, 5.1]
+    assert "Cor Smit Gemeente Netwerkdag Ede" in " ".join(page.extract_text().split())
+
+
 def test_badges_of_a_selection(desk):
     event, *_ = day()
     anna = sign_up(event, name="Anna de Vries")
