@@ -42,6 +42,11 @@ def test_compose_preview_and_send_in_the_browser(live_server, page):
     )
     # The text part is plain text: the Markdown's marks are gone.
     expect(page.locator(".mailing-preview pre")).to_contain_text("Hallo Anna de Vries, neem je laptop mee.")
+    # The HTML part, in its sandboxed frame (srcdoc, escaped: the message's own quotes must not end
+    # the attribute, which left the frame empty).
+    formatted = page.frame_locator(".mailing-preview iframe")
+    expect(formatted.locator("strong")).to_have_text("laptop")
+    expect(formatted.locator("p").first).to_have_text("Beste Anna de Vries,")
     assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
 
     # Sending: the organiser lands on the mailing's page, which says what was queued.

@@ -1,6 +1,7 @@
 """The organisers' "Bericht aan deelnemers": compose, preview with the exact count, send, progress."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -333,3 +334,52 @@ def test_the_text_part_is_plain_text_without_markdown_marks(client, django_captu
     assert "<h2>Nieuws over Dirk Jansen</h2>" in html
     assert "<strong>plenaire opening</strong>" in html
     assert f'<a href="{dirk.manage_url}" rel="noopener noreferrer">je aanmelding</a>' in html
+
+
+HOSTILE = (
+    "Hallo {naam},\n\n"
+    '<script>alert("weg")</script>\n\n'
+    '<img src="https://g40.example/logo.png" alt="logo" onerror="alert(1)">\n\n'
+    "[klik hier](javascript:alert(2)) of "
+    '<a href="javascript:alert(3)" onclick="alert(4)">hier</a>\n\n'
+    '<iframe src="https://kwaad.example/"></iframe>\n\n'
+    "**Dit blijft vet.** Zie [je aanmelding]({link})."
+)
+
+
+def test_hostile_markdown_is_sanitised_in_the_preview_and_in_the_sent_html(
+    client, django_capture_on_commit_callbacks
+):
+    day = netwerkdag()
+    organiser(client)
+    dirk = day["people"]["dirk"]
+    fields = {"group": "sessions", "sessions": [day["work"].pk], "body": HOSTILE}
+
+    preview = compose(client, day["event"], preview="1", **fields)
+    with django_capture_on_commit_callbacks(execute=True):
+        compose(client, day["event"], previewed=preview.context["preview"]["fingerprint"], send="1", **fields)
+
+    page = preview.content.decode()
+    shown = html.unescape(re.search(r'<iframe [^>]*sandbox srcdoc="([^"]*)"', page).group(1))
+    message = next(m for m in mail.outbox if m.to == [dirk.email])
+    sent = message.alternatives[0][0]
+
+    # The preview (a sandboxed frame) shows the first recipient, Anna; the message went to Dirk too.
+    assert shown == preview.context["preview"]["html"]
+    for document, person in [(shown, day["people"]["anna"]), (sent, dirk)]:
+        body = document.split(f"<p>Beste {person.name},</p>", 1)[1].split(
+            f'<p><a href="{person.manage_url}" style='
+        )[0]
+        assert " ".join(body.split()) == (
+            f"<p>Hallo {person.name},</p> <p></p> "
+            '<p><a rel="noopener noreferrer">klik hier</a> of <a rel="noopener noreferrer">hier</a></p> '
+            f'<p><strong>Dit blijft vet.</strong> Zie <a href="{person.manage_url}" rel="noopener noreferrer">'
+            "je aanmelding</a>.</p>"
+        )
+        found = [bad for bad in ["<script", "alert(", "onerror", "onclick", "javascript:", "<img", "<iframe",
+                                 "kwaad.example"] if bad in document]  # fmt: skip
+        assert found == []
+    assert '<script>alert("weg")</script>' not in page
+    assert 'onerror="alert(1)"' not in page
+    assert "Hallo Dirk Jansen,\n\nklik hier of hier\n\nDit blijft vet. Zie je aanmelding (" in message.body
+    assert "javascript" not in message.body and "alert" not in message.body
