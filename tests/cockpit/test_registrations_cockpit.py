@@ -1,6 +1,11 @@
 """The registrations of one netwerkdag in the admin: the dashboard, and acting for a person through
 the same services as the public form, told what it caused."""
 
+import csv
+import io
+import re
+from html import unescape
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -38,6 +43,76 @@ def test_dashboard_shows_registrations_places_needs_and_mails(organiser_client):
     ) in text
     assert "Toegankelijkheidswensen 1 deelnemer gaf iets op: Rolstoelplek: 1" in text
     assert "E-mails mislukt 1" in text
+
+
+def h1(response) -> str:
+    return re.search(r"<h1>(.*?)</h1>", response.content.decode()).group(1)
+
+
+def test_dashboard_counts_mails_and_each_link_answers_for_its_netwerkdag(organiser_client):
+    event = open_event(title="Netwerkdag Ede", capacity=100)
+    walk = signup_session(event, title="Stadswandeling", capacity=1)
+    sign_up(event, [walk], name="Anna Bakker", email="anna@ede.example")
+    sign_up(event, [], name="Bram de Vries", email="bram@ede.example")
+    sign_up(event, [], name="Cem Yilmaz", email="cem@ede.example")
+    EmailLog.objects.filter(recipient="cem@ede.example").update(status=EmailLog.Status.FAILED)
+    sign_up(
+        open_event(title="Netwerkdag Zwolle", slug="zwolle"),
+        [],
+        name="Dirk Smit",
+        email="dirk@zwolle.example",
+    )
+
+    response = organiser_client.get(reverse("admin:registrations_event_dashboard", args=[event.pk]))
+    html = response.content.decode()
+    links = re.findall(
+        r'<a href="([^"]*)">([^<]*)</a>', re.search(r'<ul class="cockpit-links">(.*?)</ul>', html, re.S)[1]
+    )
+    mails = dict(re.findall(r'<dt>(E-mails[^<]*)</dt><dd><a href="([^"]*)">', html))
+    follow = {label: organiser_client.get(unescape(url), follow=True) for url, label in links}
+
+    # Three mails of Ede (one failed), one of Zwolle: the dashboard counts Ede's.
+    assert "E-mails nog te verzenden 2 E-mails mislukt 1" in page_text(response)
+    assert [label for url, label in links] == [
+        "Alle aanmeldingen",
+        "Aanmelding toevoegen",
+        "Aanmeldingen exporteren (CSV, Excel)",
+        "E-mails",
+        "Programma",
+        "Evaluatie",
+        "Netwerkdag bewerken",
+    ]
+    registrations = page_text(follow["Alle aanmeldingen"])
+    assert "3 resultaten (4 totaal)" in registrations
+    assert [name in registrations for name in ["Anna Bakker", "Bram de Vries", "Cem Yilmaz", "Dirk Smit"]] == [
+        True, True, True, False,
+    ]  # fmt: skip
+    assert h1(follow["Aanmelding toevoegen"]) == "Aanmelding toevoegen voor Netwerkdag Ede"
+    export = follow["Aanmeldingen exporteren (CSV, Excel)"]
+    assert export["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
+    assert [row[:3] for row in rows[1:]] == [
+        ["Netwerkdag Ede", "Anna Bakker", "anna@ede.example"],
+        ["Netwerkdag Ede", "Bram de Vries", "bram@ede.example"],
+        ["Netwerkdag Ede", "Cem Yilmaz", "cem@ede.example"],
+    ]
+    emails = page_text(follow["E-mails"])
+    assert "3 resultaten (4 totaal)" in emails and "dirk@zwolle.example" not in emails
+    assert h1(follow["Programma"]) == "Programma van Netwerkdag Ede"
+    assert "Stadswandeling" in page_text(follow["Programma"])
+    # No evaluation yet: the link adds one, for this netwerkdag.
+    assert h1(follow["Evaluatie"]) == "Evaluatie toevoegen"
+    assert follow["Evaluatie"].context["adminform"].form.initial["event"] == str(event.pk)
+    assert h1(follow["Netwerkdag bewerken"]) == "Netwerkdag wijzigen"
+    assert follow["Netwerkdag bewerken"].context["original"] == event
+
+    pending = page_text(organiser_client.get(unescape(mails["E-mails nog te verzenden"])))
+    failed = page_text(organiser_client.get(unescape(mails["E-mails mislukt"])))
+    assert "2 resultaten (4 totaal)" in pending
+    assert "anna@ede.example Anna Bakker Nog te verzenden" in pending
+    assert "bram@ede.example Bram de Vries Nog te verzenden" in pending
+    assert "1 resultaat (4 totaal)" in failed
+    assert "cem@ede.example Cem Yilmaz Mislukt, wordt opnieuw geprobeerd" in failed
 
 
 def test_netwerkdag_list_shows_whether_sign_up_is_open_and_how_many_signed_up(organiser_client):
