@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -157,6 +157,11 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None and "registration_opens_at" in self.fields:
+            self.fields["registration_opens_at"].help_text = _(
+                "Staat op het huidige uur: aanmelden kan zodra de netwerkdag gepubliceerd is. Leeg: "
+                "aanmelden is niet mogelijk."
+            )
         self.announced_elsewhere = Event.objects.announced().exclude(pk=self.instance.pk).first()
         if self.announced_elsewhere and "is_announced" in self.fields:
             self.fields["is_announced"].help_text = _(
@@ -295,6 +300,23 @@ class EventAdmin(ContentHistoryAdmin, ModelAdmin):
             },
         ),
     ]
+
+    def get_changeform_initial_data(self, request):
+        """A new netwerkdag's sign-up opens at the current hour on the site's clock (SITE_DATE in
+        the demo); it closes, left empty, when the day begins. The date is typed in the same form,
+        so no initial can depend on it."""
+        opens = timezone.localtime(clock.now()).replace(minute=0, second=0, microsecond=0)
+        return {"registration_opens_at": opens, **super().get_changeform_initial_data(request)}
+
+    def get_fieldsets(self, request, obj=None):
+        """On the add form the sign-up fields stand open, so that the window filled in is seen."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        return [
+            (name, {**options, "classes": [c for c in options.get("classes", []) if c != "collapse"]})
+            for name, options in fieldsets
+        ]
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():

@@ -2,8 +2,10 @@
 from the site's clock."""
 
 import datetime
+import re
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -112,3 +114,35 @@ def test_recap_publication_date_defaults_to_the_sites_clock(organiser_client, se
     html = organiser_client.get(reverse("admin:g40events_recap_add")).content.decode()
 
     assert 'type="datetime-local" name="published_at" value="2024-05-01T' in html
+
+
+@pytest.mark.parametrize(
+    ("site_date", "opens"),
+    [(datetime.date(2024, 5, 1), "2024-05-01T14:00"), (None, "2026-12-01T14:00")],
+    ids=["demo-date", "real-clock"],
+)
+def test_new_netwerkdag_sign_up_opens_at_the_current_hour_of_the_sites_clock(
+    organiser_client, settings, site_date, opens
+):
+    settings.SITE_DATE = site_date
+    event = make_event(title="Netwerkdag Ede")
+
+    # 14:37 in Amsterdam.
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 13, 37, tzinfo=datetime.UTC), tick=False):
+        add_page = organiser_client.get(reverse("admin:g40events_event_add"))
+        change_page = organiser_client.get(reverse("admin:g40events_event_change", args=[event.pk]))
+
+    html = add_page.content.decode()
+    field = r'<input type="datetime-local" name="{}"[^>]*>'
+    assert f'value="{opens}"' in re.search(field.format("registration_opens_at"), html)[0]
+    assert "value=" not in re.search(field.format("registration_closes_at"), html)[0]
+    text = page_text(add_page)
+    assert (
+        "Aanmelding opent: Staat op het huidige uur: aanmelden kan zodra de netwerkdag gepubliceerd is. "
+        "Leeg: aanmelden is niet mogelijk. Aanmelding sluit: Leeg: tot het begin van de netwerkdag."
+    ) in text
+    # Open on the add form, so that the window filled in is seen; folded away on a netwerkdag's page.
+    assert "<details" not in html
+    assert "<details" in change_page.content.decode()
+    assert 'name="registration_opens_at"' in change_page.content.decode()
+    assert "Staat op het huidige uur" not in page_text(change_page)
