@@ -8,9 +8,14 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import Count, Q
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from g40events.models import Event, Organisation
+from registrations import services
+from registrations.models import Place, Registration
+from registrations.services import PersonData
 from sessions.models import Session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -331,16 +336,34 @@ def ours(violations: list) -> list:
     ]
 
 
+def busy_session(event) -> tuple[Session, Registration]:
+    """A session of the netwerkdag with at least two confirmed places, and a registration with a
+    place in it; where nobody signed up yet (Dordrecht in the demo), two people sign up."""
+    confirmed = Q(places__status=Place.Status.CONFIRMED, places__registration__status="active")
+    sessions = event.sessions.filter(takes_registrations=True, capacity__gte=2)
+    session = sessions.annotate(taken=Count("places", filter=confirmed)).order_by("-taken", "pk").first()
+    if session.taken < 2:
+        for name in ["Anna de Vries", "Bram Jansen"]:
+            email = f"{name.split()[0].lower()}@dordrecht.nl"
+            services.register(
+                event=event, person=PersonData(name=name, email=email), session_ids=[session.pk]
+            )
+    registration = Registration.objects.filter(
+        places__session=session, places__status=Place.Status.CONFIRMED, status="active"
+    ).first()
+    return session, registration
+
+
 @pytest.mark.parametrize(
     "slug", ["ambtelijke-netwerkdag-deventer-2024", "ambtelijke-netwerkdag-dordrecht-2024"]
 )
 def test_cockpit_pages_fit_1280_pixels_and_have_no_axe_violations(live_server, organiser_page, slug):
     page = organiser_page
     event = Event.objects.get(slug=slug)
+    session, registration = busy_session(event)
     too_wide, split_headings, violations = {}, {}, {}
 
-    for name, path in cockpit_pages(event).items():
-        page.goto(live_server.url + path)
+    def check(name):
         assert page.get_by_role("heading", level=1).count() == 1, name
         if (beyond := overflow(page)) > 0:
             too_wide[name] = beyond
@@ -349,11 +372,52 @@ def test_cockpit_pages_fit_1280_pixels_and_have_no_axe_violations(live_server, o
         if found := ours(axe_violations(page)):
             violations[name] = found
 
+    pages = {
+        **cockpit_pages(event),
+        # Organisers act on registrations (issue 9.3): change a person's sessions, or cancel.
+        "sessies wijzigen of afmelden": reverse(
+            "admin:registrations_registration_sessions", args=[registration.pk]
+        ),
+    }
+    for name, path in pages.items():
+        page.goto(live_server.url + path)
+        check(name)
+    # Lowering the places below those taken: the warning that names who is over, on the programme
+    # screen and on the session's own page.
+    lowering = {
+        "plaatsen verlagen op het programma": (
+            f"/beheer/programme/session/programma/{event.pk}/?sessie={session.pk}",
+            "Wijzigingen opslaan",
+        ),
+        "plaatsen verlagen op de sessie": (f"/beheer/programme/session/{session.pk}/change/", "Opslaan"),
+    }
+    for name, (path, button) in lowering.items():
+        page.goto(live_server.url + path)
+        page.get_by_label("Aantal plaatsen:", exact=True).fill("1")
+        page.get_by_role("button", name=button, exact=True).first.click()
+        expect(page.get_by_text("Bevestig dat je de sessie met deze gevolgen wilt opslaan")).to_be_visible()
+        expect(page.get_by_text("boven het maximum")).to_be_visible()
+        check(name)
+
+    assert list(pages) + list(lowering) == [
+        "netwerkdagen",
+        "netwerkdag",
+        "programma",
+        "sessie wijzigen op het programma",
+        "sessie",
+        "overzicht",
+        "aanmelding toevoegen",
+        "sessies wijzigen of afmelden",
+        "plaatsen verlagen op het programma",
+        "plaatsen verlagen op de sessie",
+    ]
     assert too_wide == {}
     assert split_headings == {}
     assert violations == {}, json.dumps(
         {k: [(v["id"], len(v["nodes"]), v["nodes"][:3]) for v in vs] for k, vs in violations.items()}
     )
+    session.refresh_from_db()
+    assert session.capacity > 1  # warned, not saved
 
 
 @pytest.mark.parametrize(
