@@ -26,10 +26,11 @@ class SessionAdminExtension:
     """What an app further down adds to the admin pages of sessions, without registering them again.
 
     Registration adds its place counts (columns that read an annotation of the queryset) and, after
-    an organiser saved a session, gives raised capacity to the waiting list. An app appends an
-    instance to SESSION_EXTENSIONS from its admin module; SessionAdmin and the programme inline on
-    a netwerkdag's page read the list through Django's hooks (get_queryset, get_list_display,
-    get_fields, get_readonly_fields, save_model, and the inline's formset).
+    a session was saved (its page, the programme screen, the spreadsheet import), has the calendars
+    and the waiting list follow it. An app appends an instance to SESSION_EXTENSIONS from its admin
+    module; SessionAdmin, its programme screen and its import read the list through Django's hooks
+    (get_queryset, get_list_display, get_fields, get_readonly_fields, save_model) and the import's
+    resource.
     """
 
     # Columns of the session lists and read-only fields of a session's page.
@@ -45,12 +46,17 @@ class SessionAdminExtension:
         capacity lowered below the places taken); empty when nothing needs confirming."""
         return []
 
-    def session_saved(self, model_admin, request, session: Session) -> None:
-        """Called after an organiser saved a session, on its page or on the programme screen."""
+    def import_errors(self, session: Session) -> list[str]:
+        """What a spreadsheet import may not do to this existing session (carrying the file's values,
+        not yet saved): what the admin's form would first ask the organiser to confirm. The row is
+        refused with these messages, and then nothing of the file is saved."""
+        return []
 
-    def session_changed(self, model_admin, request, session: Session, changed: Sequence[str]) -> None:
-        """Called after session_saved when an organiser changed an existing session: `changed`
-        names the fields that changed."""
+    def session_saved(self, session: Session, changed: Sequence[str]) -> list[tuple[int, str]]:
+        """Called after a session was saved: on its page, on the programme screen or by the
+        spreadsheet import (not its dry run). `changed` names the fields that changed, empty for a new
+        session. Returns what it caused, as (message level, text) for the organiser."""
+        return []
 
     def links(self, session: Session) -> list[tuple[str, str]]:
         """Screens of the app about this session, as (label, url): linked at the top of its page and
@@ -90,11 +96,16 @@ class CancelledFilter(admin.SimpleListFilter):
         return queryset
 
 
+def session_saved(session: Session, changed: Sequence[str] = ()) -> list[tuple[int, str]]:
+    """What the apps further down do after a session was saved (places, calendars), as messages."""
+    return [
+        message for extension in SESSION_EXTENSIONS for message in extension.session_saved(session, changed)
+    ]
+
+
 def _session_saved(model_admin, request, session: Session, changed: Sequence[str] = ()) -> None:
-    for extension in SESSION_EXTENSIONS:
-        extension.session_saved(model_admin, request, session)
-        if changed:
-            extension.session_changed(model_admin, request, session, changed)
+    for level, text in session_saved(session, changed):
+        model_admin.message_user(request, text, level)
 
 
 class SessionSpeakerInline(admin.TabularInline):
@@ -132,6 +143,7 @@ class SessionAdmin(
     CoordinatorScopedAdmin, ProgrammeSpreadsheetAdmin, ContentHistoryAdmin, events_admin.ModelAdmin
 ):
     form = SessionAdminForm
+    session_extensions = SESSION_EXTENSIONS
     list_display = [
         "title",
         "event",
