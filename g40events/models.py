@@ -399,10 +399,13 @@ class Event(RenderedMarkdownMixin, models.Model):
 
 
 class RecapQuerySet(models.QuerySet):
-    def published(self):
-        """Recaps set to published whose publication moment has come, of a published netwerkdag."""
+    def published(self, now: datetime.datetime | None = None):
+        """Recaps set to published whose publication moment has come (by `now`, the site's clock
+        unless given), of a published netwerkdag."""
         return self.filter(
-            EventQuerySet.published_q("event__"), status=Status.PUBLISHED, published_at__lte=clock.now()
+            EventQuerySet.published_q("event__"),
+            status=Status.PUBLISHED,
+            published_at__lte=clock.now() if now is None else now,
         )
 
     def next_change(self, now: datetime.datetime) -> datetime.datetime | None:
