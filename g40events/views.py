@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from g40events import clock
 from g40events.compiled_queries import CompiledQuery
-from g40events.links import absolute_url, webcal_url
+from g40events.links import absolute_url, slug_url, webcal_url
 from g40events.models import Event, EventQuerySet, Pillar, Recap, Status, ThemeGroup
 from g40events.preview import PreviewMixin, can_preview
 from g40events.text import summary
@@ -131,7 +131,7 @@ class EventDetailView(PreviewMixin, DetailView):
             meta_description=description,
             canonical_url=absolute_url(event.get_absolute_url()),
             json_ld=event_json_ld(event, description),
-            schedule_url=reverse("events:schedule", kwargs={"slug": event.slug}),
+            schedule_url=slug_url("events:schedule", event.slug),
             places_as_of=places_as_of,
             **kwargs,
         )

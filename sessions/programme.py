@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import CharField, IntegerField, QuerySet, Value
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from g40events.compiled_queries import CompiledQuery
+from g40events.links import url_by_slug
 from g40events.models import Event
 from sessions.models import Material, Session, SessionSpeaker
 
@@ -126,18 +126,6 @@ class SessionCard:
 
     def belongs_to_theme_group(self, theme_group: ThemeGroupTag) -> bool:
         return theme_group in self.theme_groups
-
-
-def url_by_slug(viewname: str, **kwargs) -> Callable[[str], str]:
-    """The URL of a page for any slug, from a single reverse().
-
-    A programme links to hundreds of sessions, speakers, pillars and theme groups, and each
-    reverse() costs tens of microseconds. Slugs need no quoting: the slug converter admits only
-    letters, digits, hyphens and underscores.
-    """
-    placeholder = "--slug--"
-    prefix, suffix = reverse(viewname, kwargs={**kwargs, "slug": placeholder}).rsplit(placeholder, 1)
-    return lambda slug: f"{prefix}{slug}{suffix}"
 
 
 def programme_cards(event: Event) -> list[SessionCard]:
