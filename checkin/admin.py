@@ -15,7 +15,12 @@ def _checked_in(session):
 
 
 def _attended(session):
-    return getattr(session, "attended", "–")
+    """Marked present at the session. A session without sign-up usually takes no attendance at its
+    door: "–" there, as for check-in, unless someone was ticked present after all."""
+    attended = getattr(session, "attended", None)
+    if attended is None or (not attended and not session.takes_registrations):
+        return "–"
+    return attended
 
 
 class AttendanceExtension(programme_admin.SessionAdminExtension):

@@ -199,6 +199,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# Files served at the site's root: /favicon.ico, which browsers ask for whatever icon a page links.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded materials (presentations) may be large slide decks.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -648,7 +648,7 @@ class PlacesExtension(programme_admin.SessionAdminExtension):
         programme_admin.AdminColumn("places", _places, description=_("plaatsen"), ordering="capacity"),
         programme_admin.AdminColumn("taken", _taken, description=_("bezet"), ordering="taken"),
         programme_admin.AdminColumn("waiting", _waiting, description=_("wachtlijst"), ordering="waiting"),
-        programme_admin.AdminColumn("participants", _participants_link, description=_("deelnemerslijst")),
+        programme_admin.AdminColumn("participants", _participants_link, description=_("deelnemers")),
     ]
     fieldset = _("Aanmelding")
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from decimal import Decimal
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
@@ -292,8 +293,8 @@ def participation(*, year: int | None = None) -> Report:
 @dataclasses.dataclass
 class Segment:
     kind: str  # "attended", "no_show" or "unrecorded" (registered on days without check-in)
-    x: float
-    width: float
+    x: Decimal
+    width: Decimal
 
 
 @dataclasses.dataclass
@@ -301,8 +302,10 @@ class Bar:
     label: str
     value: int
     y: int
-    width: float
+    width: Decimal  # from the start of the bars
     segments: list[Segment] = dataclasses.field(default_factory=list)
+    value_x: Decimal = Decimal(0)  # where the figure after the bar starts
+    text_y: int = 0  # the baseline of the label and the figure
 
 
 @dataclasses.dataclass
@@ -310,6 +313,12 @@ class LegendEntry:
     kind: str
     label: str
     x: int  # from the start of the bars
+    box_x: int = 0  # the colour's square and its text, from the left of the chart
+    text_x: int = 0
+
+
+def _tenths(number: int) -> Decimal:
+    return Decimal(number).scaleb(-1)
 
 
 def stacked_bar_chart(
@@ -318,34 +327,66 @@ def stacked_bar_chart(
     width: int = 360,
     bar: int = 18,
     gap: int = 6,
+    label_width: int = 160,
     legend: list[LegendEntry] | None = None,
 ) -> dict:
     """Horizontal bars for the SVG that registrations/admin/bar_chart.html draws: per item its label,
     the value written after the bar, and the parts (kind, number) the bar is made of, side by side
-    (one part for a plain bar). Used by the participation report and the survey results."""
+    (one part for a plain bar). Used by the participation report and the survey results.
+
+    Every position is computed here, in tenths of a pixel, for the template to print as it is (its
+    `add` filter would cut 266.7 to 266 and leave gaps). A part runs from where the parts before it
+    end to where it ends itself, each end rounded once: the parts touch exactly, and the last one ends
+    where the bar's whole value does. The labels take `label_width` pixels on the left.
+    """
     largest = max((value for _label, value, _parts in items), default=0) or 1
-    scale = width / largest
+
+    def end(number: int) -> int:  # in tenths of a pixel from the start of the bars
+        return round(number * width * 10 / largest)
+
+    left = label_width * 10
     bars = []
     for i, (label, value, parts) in enumerate(items):
-        segments, x = [], 0.0
+        y = i * (bar + gap)
+        segments, done = [], 0
         for kind, number in parts:
             if number:
-                segments.append(Segment(kind=kind, x=x, width=number * scale))
-                x += number * scale
-        bars.append(Bar(label=label, value=value, y=i * (bar + gap), width=x, segments=segments))
+                start, stop = end(done), end(done + number)
+                segments.append(Segment(kind=kind, x=_tenths(left + start), width=_tenths(stop - start)))
+                done += number
+        bars.append(
+            Bar(
+                label=label,
+                value=value,
+                y=y,
+                width=_tenths(end(done)),
+                segments=segments,
+                value_x=_tenths(left + end(done) + 60),
+                text_y=y + 13,
+            )
+        )
+    for entry in legend or []:
+        entry.box_x = label_width + entry.x
+        entry.text_x = entry.box_x + 16
     # A legend above the bars, when there is one.
     top = 20 if legend else 0
+    height = len(bars) * (bar + gap)
     return {
         "bars": bars,
-        "height": len(bars) * (bar + gap),
+        "height": height,
         "bar": bar,
         "width": width,
         "top": top,
         "legend": legend or [],
+        "label_x": label_width - 10,
+        "svg_width": label_width + width + 60,
+        "svg_height": height + top,
     }
 
 
-def bar_chart(rows: list[Row], *, width: int = 360, bar: int = 18, gap: int = 6) -> dict:
+def bar_chart(
+    rows: list[Row], *, width: int = 360, bar: int = 18, gap: int = 6, label_width: int = 160
+) -> dict:
     """A horizontal bar chart of the participants per organisation.
 
     Each bar is the registered participants; where the desk checked people in it is split into
@@ -372,4 +413,4 @@ def bar_chart(rows: list[Row], *, width: int = 360, bar: int = 18, gap: int = 6)
         if parted
         else None
     )
-    return stacked_bar_chart(items, width=width, bar=bar, gap=gap, legend=legend)
+    return stacked_bar_chart(items, width=width, bar=bar, gap=gap, label_width=label_width, legend=legend)

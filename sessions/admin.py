@@ -297,7 +297,7 @@ class SessionAdmin(
                 "tags": [pillar.name for pillar in session.pillars.all()]
                 + [group.name for group in session.theme_groups.all()],
                 "speakers": [role.speaker.name for role in session.speaker_roles.all()],
-                "values": [_cell(column(session)) for column in columns],
+                "values": [_cell(column, session) for column in columns],
                 "links": _session_links(session) if can_change else [],
             }
             for session in sessions
@@ -371,12 +371,13 @@ def _header(column) -> dict:
     return {"short_description": column.short_description, "is_number": column.__name__ in NUMBER_COLUMNS}
 
 
-def _cell(value) -> dict:
-    return {"value": value, "is_number": isinstance(value, int)}
+def _cell(column, session) -> dict:
+    # A count's column is aligned to the right as a whole, also its "–" where no figure applies.
+    return {"value": column(session), "is_number": column.__name__ in NUMBER_COLUMNS}
 
 
 # Columns of the extensions whose values are counts, aligned to the right.
-NUMBER_COLUMNS = {"places", "taken", "waiting"}
+NUMBER_COLUMNS = {"places", "taken", "waiting", "checked_in", "attended"}
 
 
 class ProgrammeLinks(events_admin.EventAdminExtension):

@@ -43,7 +43,9 @@ class Distribution:
     @property
     def chart(self) -> dict:
         return stacked_bar_chart(
-            [(str(rating), count, [("bar", count)]) for rating, count in self.counts.items()], width=240
+            [(str(rating), count, [("bar", count)]) for rating, count in self.counts.items()],
+            width=240,
+            label_width=40,
         )
 
 

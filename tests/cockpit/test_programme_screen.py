@@ -70,7 +70,8 @@ def test_programme_lists_every_session_in_time_order_with_its_pillars_speakers_a
 
     # Other apps add their columns after the places (check-in, say); these come first.
     assert (
-        "Tijd Soort Titel Zaal Pijlers en themagroepen Sprekers Aanmelden Plaatsen Bezet Wachtlijst" in text
+        "Tijd en soort Titel Zaal Pijlers en themagroepen Sprekers Aanmelden Plaatsen Bezet Wachtlijst"
+        in text
     )
     assert text.index("09:30–10:00 Plenair Opening – – – nee – – –") < text.index(
         "14:00–15:00 Parallelsessie Middagsessie Zaal 2 Economie Binnensteden Femke de Vries ja 30 0 0 "

@@ -115,3 +115,20 @@ def test_no_page_export_or_confirmation_mail_converts_markdown(
     assert "Het was &lt;strong&gt;goed&lt;/strong&gt;." in pages[exports[4]].content.decode()
     assert "DESCRIPTION:Welkom in Deventer." in pages[exports[1]].content.decode()
     assert "<p>Neem de <strong>trein</strong>.</p>" in mail.outbox[-1].alternatives[0][0]
+
+
+ICON_LINK = '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
+
+
+def test_public_pages_link_the_svg_icon(client, public_urls):
+    assert [url for url in public_urls if ICON_LINK not in client.get(url).content.decode()] == []
+
+
+def test_favicon_ico_is_served_at_the_root_for_browsers_that_ask_for_it(client):
+    response = client.get("/favicon.ico")
+
+    icon = b"".join(response.streaming_content)
+    assert (response.status_code, response["Content-Type"]) == (200, "image/x-icon")
+    # An ICO file: reserved 0, type 1 (icon), three images (16, 32 and 48 px).
+    assert (icon[:4], int.from_bytes(icon[4:6], "little")) == (b"\x00\x00\x01\x00", 3)
+    assert [(icon[6 + 16 * i], icon[7 + 16 * i]) for i in range(3)] == [(16, 16), (32, 32), (48, 48)]

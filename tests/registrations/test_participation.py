@@ -215,7 +215,7 @@ def test_organiser_sees_who_came_in_the_tables_and_the_chart(checked_in, organis
         '<g transform="translate(0 20)"><text x="150" y="13" text-anchor="end">Almere</text>'
         '<rect class="attended" x="160.0" y="0" width="120.0" height="18"></rect>'
         '<rect class="unrecorded" x="280.0" y="0" width="240.0" height="18"></rect>'
-        '<text x="526" y="13">3</text></g>',
+        '<text x="526.0" y="13">3</text></g>',
         body,
     )
     assertInHTML(
