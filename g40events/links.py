@@ -4,6 +4,7 @@
 import functools
 import re
 from collections.abc import Callable
+from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -62,3 +63,9 @@ def site_host() -> str:
 def webcal_url(url: str) -> str:
     """An http(s) address as webcal://, which opens calendar apps to subscribe to a feed."""
     return "webcal://" + url.split("://", 1)[1]
+
+
+def message_id() -> str:
+    """A Message-ID for a mail the site sends, on the site's own host: Django's default names the
+    machine (socket.getfqdn(), often "localhost"), which says nothing and which spam filters mark."""
+    return make_msgid(domain=site_host())

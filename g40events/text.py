@@ -23,9 +23,15 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 
 
+# A page has its own <h1>, so "# Kop" in Markdown becomes <h2> (as "## Kop" does): dropping the tag, as
+# the sanitiser would, ran the heading into the paragraph after it.
+_H1 = re.compile(r"<(/?)h1>")
+
+
 def render_markdown(text: str) -> SafeString:
     """Markdown to sanitised HTML: unknown tags and attributes, scripts and javascript: links go."""
     html = markdown.markdown(text or "", extensions=["sane_lists", "tables"], output_format="html")
+    html = _H1.sub(r"<\1h2>", html)
     return mark_safe(  # noqa: S308 - nh3 has just cleaned it
         nh3.clean(
             html,
@@ -91,6 +97,8 @@ def store_rendered_markdown(model) -> None:
 _SPACE_BETWEEN_TAGS = re.compile(r">\s*\n\s*<")
 _SOFT_NEWLINE = re.compile(r"\s*\n\s*")
 _LINK = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', flags=re.S)
+_ORDERED_LIST = re.compile(r"<ol>(.*?)</ol>", flags=re.S)
+_LIST_ITEM = re.compile(r"<li>")
 _BLOCK_END = re.compile(r"</(p|h[2-4]|blockquote|pre|table|ul|ol)>")
 _LINE_END = re.compile(r"<br\s*/?>|</li>|</tr>")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -111,12 +119,19 @@ def plain_text(rendered: str) -> str:
     rendered = _SPACE_BETWEEN_TAGS.sub("><", str(rendered))
     rendered = _SOFT_NEWLINE.sub(" ", rendered)
     rendered = _LINK.sub(_link_as_text, rendered)
+    rendered = _ORDERED_LIST.sub(_numbered, rendered)
     rendered = rendered.replace("<li>", "- ")
     rendered = _BLOCK_END.sub("\n\n", rendered)
     rendered = _LINE_END.sub("\n", rendered)
     text = html.unescape(_TAG.sub("", rendered))
     lines = [line.strip() for line in text.splitlines()]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _numbered(match: re.Match) -> str:
+    """An ordered list's items as "1. ", "2. ", ... (a list nested in it is numbered with it)."""
+    numbers = iter(range(1, 10_000))
+    return "<ol>" + _LIST_ITEM.sub(lambda _item: f"{next(numbers)}. ", match.group(1)) + "</ol>"
 
 
 def _link_as_text(match: re.Match) -> str:

@@ -46,7 +46,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from g40events import clock
-from g40events.links import absolute_url
+from g40events.links import absolute_url, message_id
 from g40events.oneline import single_line
 from registrations import calendars as personal_calendars
 from registrations import extensions
@@ -71,7 +71,6 @@ SUBJECTS = {
 WITH_CALENDAR = {
     EmailLog.Kind.CONFIRMATION,
     EmailLog.Kind.PROMOTION,
-    EmailLog.Kind.CHANGE,
     EmailLog.Kind.REMINDER,
 }
 
@@ -98,27 +97,35 @@ class NoRecipient(Exception):
     """The registration has no address any more (anonymised or erased): the message can never go."""
 
 
-def queue_email(registration: Registration, kind: str, *, session=None) -> EmailLog:
+def queue_email(
+    registration: Registration, kind: str, *, session=None, calendar_cancellations=()
+) -> EmailLog:
     """Record a message for the registration; a task sends it once the surrounding transaction commits.
 
     The row is written in the caller's transaction, so a change and its message are saved together
     or not at all; the task is enqueued only after the commit, so that it never sends a message
-    about a change that was rolled back.
+    about a change that was rolled back. `calendar_cancellations`: the sessions whose entries the
+    message takes out of the person's calendar (their places are gone by the time it is rendered).
     """
-    log = record_email(registration, kind, session=session)
+    log = record_email(registration, kind, session=session, calendar_cancellations=calendar_cancellations)
     send_on_commit([log.pk])
     return log
 
 
-def record_email(registration: Registration, kind: str, *, session=None) -> EmailLog:
+def record_email(
+    registration: Registration, kind: str, *, session=None, calendar_cancellations=()
+) -> EmailLog:
     """Record a message without queueing it: for many at once, queued together with send_on_commit."""
-    return EmailLog.objects.create(
+    log = EmailLog.objects.create(
         registration=registration,
         kind=kind,
         session=session,
         recipient=registration.email,
         next_attempt_at=clock.now() + SWEEP_GRACE,
     )
+    if calendar_cancellations:
+        log.calendar_cancellations.set(calendar_cancellations)
+    return log
 
 
 # The name the services have used since the first version.
@@ -459,6 +466,21 @@ def _waiting_position(place: Place) -> int:
     return Place.objects.waiting().filter(session_id=place.session_id, pk__lt=place.pk).count() + 1
 
 
+def _calendar_cancellations(log: EmailLog, places: list[Place]) -> list:
+    """The sessions whose calendar entries the message removes (recorded with it), leaving out any
+    in which the person holds a confirmed place again by now: the message is rendered when it is
+    sent, and must not cancel what its own REQUEST (or a later mail) keeps."""
+    if log.kind not in (EmailLog.Kind.CHANGE, EmailLog.Kind.CANCELLATION) or log.pk is None:
+        return []
+    confirmed = {place.session_id for place in places if place.is_confirmed}
+    sessions = (
+        log.calendar_cancellations.select_related("event__host_city")
+        .prefetch_related(speakers_prefetch())
+        .order_by("start_time", "title")
+    )
+    return [session for session in sessions if session.pk not in confirmed]
+
+
 def _url(obj) -> str:
     try:
         return absolute_url(obj.get_absolute_url())
@@ -515,6 +537,7 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
         )
         for place in places:
             place.waiting_position = None if place.is_confirmed else _waiting_position(place)
+        calendar_cancellations = _calendar_cancellations(log, places)
         context = {
             "kind": log.kind,
             "registration": registration,
@@ -524,6 +547,7 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
             "confirmed": [p for p in places if p.is_confirmed],
             "waiting": [p for p in places if not p.is_confirmed],
             "session": log.session,
+            "calendar_cancellations": calendar_cancellations,
             "manage_url": registration.manage_url,
             "cancel_url": registration.cancel_url,
         }
@@ -531,7 +555,7 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
             from registrations import mailings
 
             subject = single_line(log.mailing.subject)
-            context["mailing_text"] = mailings.personal_text(log.mailing.body, registration)
+            context["mailing_text"] = mailings.personal_text(log.mailing.body_html, registration)
             context["mailing_html"] = mark_safe(mailings.personal_html(log.mailing.body_html, registration))  # noqa: S308 - sanitised on save, placeholders escaped
         else:
             subject = _extension_subject(registration, log.kind) or subject_line(
@@ -551,7 +575,9 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
         template = _extension_template(log.kind) or f"registrations/emails/{log.kind}"
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
-    message = EmailWithInlineImages(subject=subject, body=text, to=[registration.email])
+    message = EmailWithInlineImages(
+        subject=subject, body=text, to=[registration.email], headers={"Message-ID": message_id()}
+    )
     message.attach_alternative(html, "text/html")
     if log.kind in WITH_CALENDAR and registration.is_active:
         calendar = personal_calendar(registration, [p.session for p in places if p.is_confirmed])
@@ -563,10 +589,23 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
     elif log.kind == EmailLog.Kind.SESSION_CANCELLED and log.session is not None:
         cancel = personal_calendars.session_cancellation(registration, log.session)
         message.attach("vervallen.ics", cancel, "text/calendar; method=CANCEL")
+    elif log.kind == EmailLog.Kind.CHANGE:
+        # One iCalendar object carries one METHOD (RFC 5546), and a change both keeps or adds entries
+        # and removes others. So the mail carries two iTIP attachments (RFC 6047 allows several
+        # text/calendar parts): netwerkdag.ics, a REQUEST for the day and the sessions the person now
+        # has a confirmed place in, and, when they gave up confirmed places, afgemeld.ics, a CANCEL
+        # for those sessions (same UIDs as before, higher SEQUENCE). Calendar programs apply each, or
+        # offer each to be opened; one file with a PUBLISH would have left the dropped entries in place.
+        if registration.is_active:
+            confirmed = [p.session for p in places if p.is_confirmed]
+            update = personal_calendars.personal_update(registration, confirmed)
+            message.attach("netwerkdag.ics", update, "text/calendar; method=REQUEST")
+        if calendar_cancellations:
+            cancel = personal_calendars.sessions_cancellation(registration, calendar_cancellations)
+            message.attach("afgemeld.ics", cancel, "text/calendar; method=CANCEL")
     elif log.kind == EmailLog.Kind.CANCELLATION:
-        message.attach(
-            "afmelding.ics", personal_calendars.cancellation(registration), "text/calendar; method=CANCEL"
-        )
+        cancel = personal_calendars.cancellation(registration, calendar_cancellations)
+        message.attach("afmelding.ics", cancel, "text/calendar; method=CANCEL")
     for extension in extensions.EXTENSIONS:
         for part in extension.email_attachments(registration, log.kind):
             if part["Content-ID"]:

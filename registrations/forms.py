@@ -368,6 +368,14 @@ class CancelForm(forms.Form):
         self.fields["confirm"].summary_label = _("Afmelden")
 
 
+def session_label(session: Session) -> str:
+    """A session as the mailing form names it: a cancelled one says so ("Wonen (vervallen)"), so that
+    an organiser can still write to its people but never takes it for one that goes ahead."""
+    if session.is_cancelled:
+        return _("%(title)s (vervallen)") % {"title": session.title}
+    return session.title
+
+
 class MailingForm(forms.Form):
     """An organiser's message to a group of one netwerkdag's registrants (the admin's compose page)."""
 
@@ -377,7 +385,10 @@ class MailingForm(forms.Form):
         queryset=Session.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Voor de deelnemers of de wachtlijst van sessies."),
+        help_text=_(
+            "Voor de deelnemers of de wachtlijst van sessies. Bij een vervallen sessie: wie er een plaats "
+            "had of op de wachtlijst stond toen ze verviel."
+        ),
     )
     organisation = forms.ModelChoiceField(
         label=_("Organisatie"), queryset=Organisation.objects.none(), required=False
@@ -414,6 +425,7 @@ class MailingForm(forms.Form):
         self.fields["sessions"].queryset = event.sessions.filter(takes_registrations=True).order_by(
             "start_time", "title"
         )
+        self.fields["sessions"].label_from_instance = session_label
         self.fields["organisation"].queryset = Organisation.objects.filter(
             pk__in=event.registrations.values("organisation")
         ).order_by("name")
@@ -468,8 +480,8 @@ class MailingForm(forms.Form):
         cleaned = self.cleaned_data
         label = str(dict(self.fields["group"].choices)[cleaned["group"]])
         detail = {
-            "sessions": lambda: ", ".join(s.title for s in cleaned["sessions"]),
-            "waiting": lambda: ", ".join(s.title for s in cleaned["sessions"]),
+            "sessions": lambda: ", ".join(session_label(s) for s in cleaned["sessions"]),
+            "waiting": lambda: ", ".join(session_label(s) for s in cleaned["sessions"]),
             "organisation": lambda: cleaned["organisation"].name,
             "pillar": lambda: cleaned["pillar"].name,
             "theme_group": lambda: cleaned["theme_group"].name,

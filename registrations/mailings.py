@@ -7,10 +7,12 @@ recipient's name and personal link when each message is rendered.
 """
 
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from g40events import clock
+from g40events.text import plain_text
 from registrations.emails import SWEEP_GRACE, send_on_commit
 from registrations.models import EmailLog, Mailing, Place, Registration
 from sessions.models import Session
@@ -34,7 +36,9 @@ def recipients(*, event, group, sessions=(), organisation=None, pillar=None, the
     """The registrations a group names: active, with an address, each once, ordered by name.
 
     Cancelled, unconfirmed and anonymised registrations never receive a mailing; a person on the
-    waiting list has an active registration, so the waiting-list group reaches them.
+    waiting list has an active registration, so the waiting-list group reaches them. The participants
+    (or waiting list) of a cancelled session are those who had a place in it (or waited) when it was
+    cancelled.
     """
     base = (
         Registration.objects.active()
@@ -45,10 +49,18 @@ def recipients(*, event, group, sessions=(), organisation=None, pillar=None, the
     places = Place.objects.filter(session__event=event)
     if group == Group.ALL:
         return base
-    if group == Group.SESSIONS:
-        chosen = places.confirmed().filter(session__in=sessions)
-    elif group == Group.WAITING:
-        chosen = places.waiting().filter(session__in=sessions)
+    if group in (Group.SESSIONS, Group.WAITING):
+        # A cancelled session has no places left: its people are those who had a place (or waited)
+        # when it was cancelled, as the mails that told them record.
+        confirmed = group == Group.SESSIONS
+        chosen = (places.confirmed() if confirmed else places.waiting()).filter(session__in=sessions)
+        told = EmailLog.objects.lost_to_cancellation().filter(
+            session__in=sessions,
+            kind=EmailLog.Kind.SESSION_CANCELLED if confirmed else EmailLog.Kind.SESSION_CANCELLED_WAITING,
+        )
+        return base.filter(
+            Q(pk__in=chosen.values("registration_id")) | Q(pk__in=told.values("registration_id"))
+        )
     elif group == Group.PILLAR:
         chosen = places.confirmed().filter(session__in=Session.objects.filter(event=event).for_pillar(pillar))
     elif group == Group.THEME_GROUP:
@@ -92,11 +104,10 @@ def send_mailing(
     return mailing
 
 
-def personal_text(body: str, registration) -> str:
-    """The plain-text body for one recipient: placeholders filled in."""
-    return body.replace(NAME_PLACEHOLDER, registration.name).replace(
-        LINK_PLACEHOLDER, registration.manage_url
-    )
+def personal_text(body_html: str, registration) -> str:
+    """The plain-text body for one recipient: the personal HTML as readable text (no Markdown marks;
+    a link as "text (address)"), so that the text part says what the HTML part shows."""
+    return plain_text(personal_html(body_html, registration))
 
 
 def personal_html(body_html: str, registration) -> str:

@@ -302,6 +302,22 @@ def place_counts(sessions) -> dict[int, tuple[int, int]]:
     return {pk: (taken, waiting) for pk, taken, waiting in rows.values_list("pk", "taken", "waiting")}
 
 
+class EmailLogQuerySet(models.QuerySet):
+    def lost_to_cancellation(self):
+        """The messages that told people a session they had a place in, or waited for, was cancelled:
+        at its present cancellation (not an earlier one undone since), of a session still cancelled.
+
+        A cancellation removes the places (services.cancel_session), and writes these messages in
+        the same transaction: they are the record of who lost what, for the personal page and for
+        an organiser who writes to the people of a cancelled session.
+        """
+        return self.filter(
+            kind__in=[EmailLog.Kind.SESSION_CANCELLED, EmailLog.Kind.SESSION_CANCELLED_WAITING],
+            session__cancelled_at__isnull=False,
+            created_at__gte=models.F("session__cancelled_at"),
+        )
+
+
 class EmailLog(models.Model):
     """One e-mail to a registrant: written in the same transaction as the change it reports.
 
@@ -351,6 +367,16 @@ class EmailLog(models.Model):
         related_name="+",
         help_text=_("Bij een plaatsing van de wachtlijst, een gewijzigde of vervallen sessie: de sessie."),
     )
+    calendar_cancellations = models.ManyToManyField(
+        Session,
+        verbose_name=_("sessies uit de agenda gehaald"),
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Bij een wijziging of afmelding: de sessies waarin de persoon een bevestigde plaats had en die "
+            "het bericht uit de agenda haalt."
+        ),
+    )
     mailing = models.ForeignKey(
         "registrations.Mailing",
         verbose_name=_("bericht aan deelnemers"),
@@ -376,6 +402,8 @@ class EmailLog(models.Model):
         help_text=_("Wanneer een bericht dat nog niet verzonden is, (opnieuw) wordt geprobeerd."),
     )
     sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
+
+    objects = EmailLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

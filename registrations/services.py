@@ -516,7 +516,9 @@ def change_sessions(*, registration: Registration, session_ids: Sequence[int]) -
 
     A kept choice keeps its place (confirmed or on the waiting list); a new one is taken as on
     sign-up; a dropped confirmed place goes to the first on that session's waiting list.
-    Side effects: the change confirmation, and a promotion e-mail to whoever moves up.
+    Side effects: the change confirmation (a calendar REQUEST for the day and the confirmed places,
+    and a CANCEL for the sessions whose confirmed places were dropped, recorded with the message),
+    and a promotion e-mail to whoever moves up.
     """
     with locking_transaction():
         registration = (
@@ -538,7 +540,9 @@ def change_sessions(*, registration: Registration, session_ids: Sequence[int]) -
         _take_places(registration, added)
         for place in dropped:
             _fill(sessions[place.session_id])
-        emails.queue(registration, EmailLog.Kind.CHANGE)
+        # Only confirmed places were ever in the person's calendar (a waiting place is not).
+        left = [sessions[place.session_id] for place in dropped if place.is_confirmed]
+        emails.queue(registration, EmailLog.Kind.CHANGE, calendar_cancellations=left)
     return registration
 
 
@@ -574,7 +578,8 @@ def correct_details(*, registration: Registration, person: PersonData) -> Regist
 def cancel(*, registration: Registration, notify: bool = True) -> Registration:
     """Cancel a registration: its places are freed and go to the first on each waiting list.
 
-    Side effects: the cancellation e-mail (unless notify is False) and promotion e-mails.
+    Side effects: the cancellation e-mail (unless notify is False), with a calendar CANCEL for the
+    day and the sessions the person had a confirmed place in; promotion e-mails.
     """
     with locking_transaction():
         registration = (
@@ -588,7 +593,10 @@ def cancel(*, registration: Registration, notify: bool = True) -> Registration:
         registration.cancelled_at = clock.now()
         registration.save(update_fields=["status", "cancelled_at", "updated_at"])
         if notify:
-            emails.queue(registration, EmailLog.Kind.CANCELLATION)
+            confirmed = Session.objects.filter(
+                places__registration=registration, places__status=Place.Status.CONFIRMED
+            )
+            emails.queue(registration, EmailLog.Kind.CANCELLATION, calendar_cancellations=list(confirmed))
         release_places(registration)
     return registration
 

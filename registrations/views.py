@@ -23,6 +23,7 @@ from g40events.proxies import client_address
 from registrations import extensions, services
 from registrations.forms import CancelForm, ChangeSessionsForm, PersonDetailsForm, RegistrationForm
 from registrations.models import Registration
+from sessions.models import Session
 
 logger = logging.getLogger(__name__)
 
@@ -294,15 +295,23 @@ class ManageView(TemplateView):
     def get_context_data(self, **kwargs):
         registration = self.registration
         context = super().get_context_data(**kwargs)
-        places = (
+        places = list(
             registration.places.with_waiting_position()
             .select_related("session")
             .order_by("session__start_time", "session__title")
         )
+        # Sessions cancelled while the person had a place (or waited): the place went with the
+        # cancellation, and the page says so in words instead of leaving the session out silently.
+        cancelled = Session.objects.filter(
+            pk__in=registration.emails.lost_to_cancellation().values("session")
+        ).only("title", "location", "start_time", "end_time", "cancelled_at", "cancellation_reason")
+        rows = [(place.session, place) for place in places] + [(session, None) for session in cancelled]
+        rows.sort(key=lambda row: (row[0].start_time, row[0].title))
         context.update(
             registration=registration,
             event=registration.event,
             places=places,
+            session_rows=rows,
             can_change=services.can_change(registration),
             can_cancel=services.can_cancel(registration),
             can_correct=services.can_correct_details(registration),

@@ -11,13 +11,14 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from g40events.links import message_id
 from sessions.models import Material, Session, SpeakerUpload
 from speakers.models import Speaker
 
@@ -82,7 +83,8 @@ def send_upload_link(*, session: Session, speaker: Speaker, email: str, sender_n
     }
     subject = _("Uw presentatie voor %(event)s") % {"event": session.event.title}
     body = render_to_string("programme/upload_link_email.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    message = EmailMessage(subject, body, None, [email], headers={"Message-ID": message_id()})
+    transaction.on_commit(message.send)
     return url
 
 

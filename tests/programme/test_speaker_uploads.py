@@ -75,6 +75,8 @@ def test_organiser_sends_a_personal_upload_link_by_mail(
     [message] = mail.outbox
     assert message.to == ["femke@ede.example"]
     assert message.subject == "Uw presentatie voor Netwerkdag Ede"
+    # On the site's host (SITE_URL), not the machine's name.
+    assert re.fullmatch(r"<[^@<>\s]+@127\.0\.0\.1>", message.message()["Message-ID"])
     link = re.search(r"http://\S+/presentatie-insturen/\S+/", message.body)[0]
     assert "De link werkt 21 dagen" in message.body and "Olga Organisator" in message.body
     assert (

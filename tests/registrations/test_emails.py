@@ -1,4 +1,5 @@
 import datetime
+import re
 import socket
 
 import icalendar
@@ -165,3 +166,17 @@ def test_mail_server_down_keeps_the_registration_records_the_failure_and_resend_
     log.refresh_from_db()
     assert (log.status, log.attempts, log.error) == ("sent", 2, "")
     assert [m.to for m in mail.outbox] == [["anna@example.org"]]
+
+
+def test_message_ids_name_the_sites_host_not_the_machine(settings, django_capture_on_commit_callbacks):
+    settings.SITE_URL = "https://netwerkdagen.g40steden.nl"
+    event, social, tour = dordrecht()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        anna = sign_up(event, [social], name="Anna", email="anna@dordrecht.example")
+        bram = sign_up(event, [social], name="Bram", email="bram@dordrecht.example")
+
+    ids = [message.message()["Message-ID"] for message in mail.outbox]
+    assert [message.to for message in mail.outbox] == [[anna.email], [bram.email]]
+    assert all(re.fullmatch(r"<[^@<>\s]+@netwerkdagen\.g40steden\.nl>", id_) for id_ in ids), ids
+    assert ids[0] != ids[1]

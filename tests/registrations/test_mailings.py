@@ -103,7 +103,8 @@ def test_preview_shows_the_message_as_the_first_recipient_sees_it(client):
     assert preview["recipient"] == anna
     assert preview["subject"] == "Praktische informatie"
     assert preview["text"].startswith(
-        f"Beste Anna de Vries,\n\nHallo Anna de Vries,\n\nNeem je **laptop** mee. Je aanmelding: {anna.manage_url}\n"
+        f"Beste Anna de Vries,\n\nHallo Anna de Vries,\n\nNeem je laptop mee. Je aanmelding: {anna.manage_url}\n\n"
+        f"Bekijk je aanmelding ({anna.manage_url})\n"
     )
     assert "<strong>laptop</strong>" in preview["html"]
     assert (
@@ -290,3 +291,45 @@ def test_choosing_the_netwerkdag_first(client):
 
     assert f'<option value="{day["event"].pk}">' in response.content.decode()
     assert compose_page.context["title"] == "Bericht aan deelnemers: Netwerkdag Dordrecht"
+
+
+def test_the_text_part_is_plain_text_without_markdown_marks(client, django_capture_on_commit_callbacks):
+    day = netwerkdag()
+    organiser(client)
+    dirk = day["people"]["dirk"]
+    body = (
+        "# Nieuws over {naam}\n\n"
+        "De **plenaire opening** begint *later*.\n\n"
+        "## Meenemen\n\n"
+        "- je laptop\n- een [routebeschrijving](https://g40.example/route?dag=1&taal=nl)\n\n"
+        "1. eerst koffie\n2. dan de zaal\n\n"
+        "Zie [je aanmelding]({link})."
+    )
+    fields = {"group": "sessions", "sessions": [day["work"].pk], "body": body}
+    preview = compose(client, day["event"], preview="1", **fields)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        compose(client, day["event"], previewed=preview.context["preview"]["fingerprint"], send="1", **fields)
+
+    message = next(m for m in mail.outbox if m.to == [dirk.email])
+    assert message.body == (
+        "Beste Dirk Jansen,\n\n"
+        "Nieuws over Dirk Jansen\n\n"
+        "De plenaire opening begint later.\n\n"
+        "Meenemen\n\n"
+        "- je laptop\n"
+        "- een routebeschrijving (https://g40.example/route?dag=1&taal=nl)\n\n"
+        "1. eerst koffie\n"
+        "2. dan de zaal\n\n"
+        f"Zie je aanmelding ({dirk.manage_url}).\n\n"
+        "Je aanmelding bekijken, je sessies wijzigen of je afmelden:\n"
+        f"{dirk.manage_url}\n"
+        "Deze link is persoonlijk: stuur hem niet door.\n\n"
+        "Met vriendelijke groet,\n"
+        "De organisatie van de G40 netwerkdagen\n"
+        f"http://127.0.0.1:8000{day['event'].get_absolute_url()}\n\n"
+    )
+    html = message.alternatives[0][0]
+    assert "<h2>Nieuws over Dirk Jansen</h2>" in html
+    assert "<strong>plenaire opening</strong>" in html
+    assert f'<a href="{dirk.manage_url}" rel="noopener noreferrer">je aanmelding</a>' in html

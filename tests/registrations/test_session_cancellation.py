@@ -3,6 +3,7 @@ RFC 5546 CANCEL for their calendar), it stays on the programme marked "Vervallen
 choose it any more; an organiser can undo it, which gives nobody a place back."""
 
 import datetime
+import re
 
 import icalendar
 import pytest
@@ -267,9 +268,12 @@ def test_the_personal_page_no_longer_offers_it_and_refuses_a_change_to_it(client
     anna, bram, _confirmation = signed_up
     cancel(social)
 
-    page = page_text(client.get(anna.get_absolute_url()))
-    assert "Sociale pijler" not in page
-    assert "Havenwandeling" in page
+    page = client.get(anna.get_absolute_url()).content.decode()
+    change_form = page[page.index('id="wijzigen"') :]
+    assert "Sociale pijler" not in change_form
+    slot_inputs = re.findall(r'<input[^>]*name="slot_[^>]*>', change_form)
+    assert slot_inputs and not [i for i in slot_inputs if f'value="{social.pk}"' in i]
+    assert "Havenwandeling" in change_form
 
     response = client.post(
         anna.get_absolute_url(), {"action": "change", "slot_1": str(tour.pk), "slot_2": str(social.pk)}
@@ -279,6 +283,61 @@ def test_the_personal_page_no_longer_offers_it_and_refuses_a_change_to_it(client
     assert "De sessie “Sociale pijler” is vervallen. Kies een andere sessie." in page_text(response)
     assert statuses(tour) == {"confirmed": ["Anna"], "waiting": []}
     assert statuses(social) == {"confirmed": [], "waiting": []}
+
+
+def test_the_personal_page_says_the_session_is_cancelled_with_the_reason(client, programme, signed_up):
+    event, social, tour = programme
+    anna, bram, _confirmation = signed_up
+    cancel(social)
+
+    anna_page = page_text(client.get(anna.get_absolute_url()))
+    bram_page = page_text(client.get(bram.get_absolute_url()))
+
+    assert (
+        "Je sessies Je sessies en je plaats Tijd Sessie Je plaats "
+        "11:00–12:15 Sociale pijler Raadzaal Vervallen: De spreker is ziek. Kies hieronder een andere sessie. "
+        "12:30–13:15 Havenwandeling Bevestigd Je aanmeldcode"
+    ) in anna_page
+    assert (
+        "Je sessies Je sessies en je plaats Tijd Sessie Je plaats "
+        "11:00–12:15 Sociale pijler Raadzaal Vervallen: De spreker is ziek. Kies hieronder een andere sessie. "
+        "Je aanmeldcode"
+    ) in bram_page
+    html = client.get(anna.get_absolute_url()).content.decode()
+    assert "<strong>Vervallen</strong>: De spreker is ziek." in html
+
+
+def test_the_personal_page_says_vervallen_without_a_reason_and_forgets_it_once_reinstated(
+    client, programme, signed_up
+):
+    event, social, tour = programme
+    anna, _bram, _confirmation = signed_up
+    cancel(social, reason="")
+
+    assert (
+        "11:00–12:15 Sociale pijler Raadzaal Vervallen Kies hieronder een andere sessie. 12:30"
+        in page_text(client.get(anna.get_absolute_url()))
+    )
+
+    with later(minutes=10):
+        services.reinstate_session(session=social)
+
+    page = page_text(client.get(anna.get_absolute_url()))
+    assert (
+        "Je sessies en je plaats Tijd Sessie Je plaats 12:30–13:15 Havenwandeling Bevestigd Je aanmeldcode"
+        in page
+    )
+
+
+def test_the_personal_page_in_english_says_cancelled(client, settings, programme, signed_up):
+    event, social, tour = programme
+    anna, _bram, _confirmation = signed_up
+    cancel(social)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = page_text(client.get(anna.get_absolute_url()))
+
+    assert "Sociale pijler Raadzaal Cancelled: De spreker is ziek. Choose another session below." in page
 
 
 # --- the admin -------------------------------------------------------------------------------------
@@ -474,3 +533,34 @@ def test_putting_back_a_version_from_the_history_leaves_the_cancellation_as_it_i
     assert response.status_code == 302
     social.refresh_from_db()
     assert (social.cancelled_at, social.cancellation_reason) == (None, "")
+
+
+def test_the_mailing_form_labels_it_and_reaches_who_had_a_place_or_waited(
+    organiser_client, programme, signed_up
+):
+    event, social, tour = programme
+    anna, bram, _confirmation = signed_up
+    cancel(social)
+    add_url = reverse("admin:registrations_mailing_add")
+
+    page = organiser_client.get(add_url, {"netwerkdag": event.pk})
+    choices = [(int(value.value), label) for value, label in page.context["form"].fields["sessions"].choices]
+    assert choices == [(social.pk, "Sociale pijler (vervallen)"), (tour.pk, "Havenwandeling")]
+    assert "Sociale pijler (vervallen)" in page_text(page)
+
+    fields = {
+        "netwerkdag": event.pk,
+        "subject": "Nieuwe sessie",
+        "body": "Kies opnieuw: {link}",
+        "preview": "1",
+    }
+    participants = organiser_client.post(add_url, {**fields, "group": "sessions", "sessions": [social.pk]})
+    waiting = organiser_client.post(add_url, {**fields, "group": "waiting", "sessions": [social.pk]})
+
+    assert participants.context["preview"]["recipient"] == anna
+    assert "Dit bericht gaat naar 1 ontvanger." in page_text(participants)
+    assert participants.context["form"].group_label() == (
+        "Deelnemers van de gekozen sessies: Sociale pijler (vervallen)"
+    )
+    assert waiting.context["preview"]["recipient"] == bram
+    assert "Dit bericht gaat naar 1 ontvanger." in page_text(waiting)
