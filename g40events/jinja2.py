@@ -200,9 +200,21 @@ def regroup(items, attribute: str) -> list[Group]:
     return [Group(grouper, list(group)) for grouper, group in itertools.groupby(items, key=key)]
 
 
+class PageEnvironment(Environment):
+    def make_globals(self, d):
+        """A template's globals as a dict of its own, not Jinja2's ChainMap over the environment's.
+
+        The globals are all set when the environment is made, before any template loads (as
+        Jinja2 asks). Each render copies them into its context, and each `{% from … import %}`
+        compares their keys with the page's: over a ChainMap both run in Python, key by key (about
+        0.1 ms of a page with three imports); over a dict they run in C.
+        """
+        return {**self.globals, **(d or {})}
+
+
 def environment(**options) -> Environment:
     options.setdefault("keep_trailing_newline", True)  # as Django's templates: robots.txt ends in one
-    env = Environment(extensions=["jinja2.ext.i18n"], **options)
+    env = PageEnvironment(extensions=["jinja2.ext.i18n"], **options)
     env.template_class = PageTemplate
     env.newstyle_gettext = True  # {% trans %} passes its variables to gettext() as keywords
     env.globals.update(
