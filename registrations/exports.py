@@ -75,7 +75,7 @@ def participation_csv(report) -> HttpResponse:
             _("Datum"),
             _("Aangemeld"),
             _("Afgemeld"),
-            _("Aanwezig"),
+            _("Aanwezig (ingecheckt)"),
             _("Niet gekomen"),
             *[_("Plaatsen %(pillar)s") % {"pillar": pillar.name} for pillar in report.pillars],
             *[_("Aanwezig in sessies %(pillar)s") % {"pillar": pillar.name} for pillar in report.pillars],

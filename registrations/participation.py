@@ -112,7 +112,7 @@ class Column:
 
     event: Event
     totals: Counts
-    g40_present: int
+    g40_registered: int  # G40 cities with anyone registered (whether they came or not)
     g40_absent: list[str]
     attendance_recorded: bool  # someone was marked present at one of its sessions
 
@@ -136,7 +136,7 @@ class Report:
             Column(
                 event=event,
                 totals=self.event_totals[event.pk],
-                g40_present=len(self.g40_cities) - len(self.absent[event.pk]),
+                g40_registered=len(self.g40_cities) - len(self.absent[event.pk]),
                 g40_absent=self.absent[event.pk],
                 attendance_recorded=event.pk in self.attendance_events,
             )
@@ -406,9 +406,9 @@ def bar_chart(
         items.append((row.name, total.registered, parts))
     legend = (
         [
-            LegendEntry("attended", _("aanwezig"), 0),
-            LegendEntry("no_show", _("niet gekomen"), 90),
-            LegendEntry("unrecorded", _("niet geregistreerd"), 200),
+            LegendEntry("attended", _("aanwezig (ingecheckt)"), 0),
+            LegendEntry("no_show", _("niet gekomen"), 160),
+            LegendEntry("unrecorded", _("niet geregistreerd"), 270),
         ]
         if parted
         else None

@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -8,6 +9,7 @@ from checkin.models import Attendance
 from registrations import services as registration_services
 from tests.checkin.helpers import day, desk_user, sign_up
 from tests.checkin.test_desk import notices, text
+from tests.factories import make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +115,35 @@ def test_session_overview_shows_places_waiting_checked_in_and_attended(desk):
 
     row = text(response.content.decode()).split("12:30–13:15 Wandeling", 1)[1].split("\n")[0]
     assert row.startswith(" 2 / 2 1 1 1")
+
+
+def test_session_overview_shows_a_dash_where_a_figure_does_not_apply(desk):
+    event, *_ = day()
+    plenary = make_session(
+        event=event,
+        title="Opening",
+        kind="plenary",
+        start_time=datetime.time(9, 30),
+        end_time=datetime.time(10, 0),
+    )
+    closing = make_session(
+        event=event,
+        title="Afsluiting",
+        kind="plenary",
+        start_time=datetime.time(16, 0),
+        end_time=datetime.time(16, 30),
+    )
+    services.mark_present(session=closing, registration=sign_up(event, []))
+
+    rows = desk.get("/balie/ede/sessies/").content.decode().split("<tr>")
+
+    def figures(title):
+        return text([row for row in rows if f">{title}</a>" in row][0].split("</tr>")[0]).split()[-4:]
+
+    assert figures("Opening") == ["–", "–", "–", "–"]
+    # Somebody ticked present at the door of a session without sign-ups is counted all the same.
+    assert figures("Afsluiting") == ["–", "–", "–", "1"]
+    assert plenary.takes_registrations is False
 
 
 def test_admin_session_list_shows_checked_in_and_attended(client):

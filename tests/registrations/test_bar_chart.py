@@ -51,7 +51,7 @@ def test_participation_chart_keeps_the_fractions_of_a_city():
         [("attended", "160.0", "106.7"), ("no_show", "266.7", "53.3")],
     ]
     assert [str(bar.value_x) for bar in chart["bars"]] == ["526.0", "326.0"]
-    assert [(entry.box_x, entry.text_x) for entry in chart["legend"]] == [(160, 176), (250, 266), (360, 376)]
+    assert [(entry.box_x, entry.text_x) for entry in chart["legend"]] == [(160, 176), (320, 336), (430, 446)]
     assert (chart["svg_width"], chart["svg_height"], chart["label_x"]) == (580, 68, 150)
 
 

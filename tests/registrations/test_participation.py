@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 import time_machine
@@ -99,7 +100,7 @@ def test_report_counts_per_organisation_netwerkdag_and_pillar(history):
         "Andere organisaties (niet in de lijst)",
     ]
     assert [
-        (c.totals.registered, c.totals.cancelled, c.g40_present, c.g40_absent) for c in report.columns
+        (c.totals.registered, c.totals.cancelled, c.g40_registered, c.g40_absent) for c in report.columns
     ] == [
         (3, 1, 2, ["Zwolle"]),
         (3, 0, 1, ["Breda", "Zwolle"]),
@@ -175,6 +176,27 @@ def test_attendance_survives_anonymisation(checked_in):
 def test_organiser_sees_who_came_in_the_tables_and_the_chart(checked_in, organiser_client):
     body = organiser_client.get(URL).content.decode()
 
+    # "Aanwezig" is checked in at the desk throughout; the G40 cities counted per day are those
+    # with anyone registered, whether they came or not.
+    assertInHTML(
+        '<tr><th scope="col">Netwerkdag</th><th scope="col">Datum</th>'
+        '<th scope="col" class="number">Aangemeld</th><th scope="col" class="number">Afgemeld</th>'
+        '<th scope="col" class="number">Aanwezig (ingecheckt)</th>'
+        '<th scope="col" class="number">Niet gekomen</th>'
+        '<th scope="col" class="number">G40-steden aangemeld</th>'
+        '<th scope="col">G40-steden zonder aanmelding</th></tr>',
+        body,
+    )
+    assert "G40-steden aanwezig" not in body
+    assert re.findall(r'<text x="\d+" y="13">([^<]+)</text>', body) == [
+        "aanwezig (ingecheckt)",
+        "niet gekomen",
+        "niet geregistreerd",
+    ]
+    assert body.count('<th scope="col" class="number">Aanwezig (ingecheckt)</th>') == 1 + 1 + 2 + 1
+    assert '<th scope="col" class="number">Aanwezig</th>' not in body
+    assert "aangemeld (tussen haakjes het aantal afmeldingen), aanwezig (ingecheckt) en niet gekomen" in body
+
     assertInHTML(
         '<tr><th scope="row">Netwerkdag Deventer</th><td>24 april 2030</td><td class="number">3</td>'
         '<td class="number">1</td><td class="number">niet geregistreerd</td>'
@@ -210,7 +232,7 @@ def test_organiser_sees_who_came_in_the_tables_and_the_chart(checked_in, organis
     assertInHTML('<th scope="colgroup" colspan="2">Aanwezig in sessies per pijler</th>', body)
     # The chart: Almere's bar is 1 came, 2 registered on the day without a desk; the table beside
     # it has the same figures.
-    assert "per staaf eerst wie aanwezig was, dan wie niet kwam" in body
+    assert "per staaf eerst wie aanwezig was (ingecheckt), dan wie niet kwam" in body
     assertInHTML(
         '<g transform="translate(0 20)"><text x="150" y="13" text-anchor="end">Almere</text>'
         '<rect class="attended" x="160.0" y="0" width="120.0" height="18"></rect>'
@@ -225,6 +247,24 @@ def test_organiser_sees_who_came_in_the_tables_and_the_chart(checked_in, organis
     )
 
 
+def test_report_in_english_says_checked_in_and_registered_cities_the_same_way(
+    checked_in, organiser_client, settings
+):
+    organiser_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = organiser_client.get(URL).content.decode()
+    header = organiser_client.get(URL, {"formaat": "csv"}).content.decode("utf-8-sig").splitlines()[0]
+
+    assertInHTML('<th scope="col" class="number">G40 cities registered</th>', body)
+    assert body.count('<th scope="col" class="number">Present (checked in)</th>') == 5
+    assert re.findall(r'<text x="\d+" y="13">([^<]+)</text>', body) == [
+        "present (checked in)",
+        "did not come",
+        "not recorded",
+    ]
+    assert "each bar shows first who was present (checked in), then who did not come" in body
+    assert header.split(";")[4:8] == ["Registered", "Cancelled", "Present (checked in)", "Did not come"]
+
+
 def test_csv_has_who_came_and_who_did_not(checked_in, organiser_client):
     response = organiser_client.get(URL, {"formaat": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
@@ -236,7 +276,7 @@ def test_csv_has_who_came_and_who_did_not(checked_in, organiser_client):
         "Datum",
         "Aangemeld",
         "Afgemeld",
-        "Aanwezig",
+        "Aanwezig (ingecheckt)",
         "Niet gekomen",
         "Plaatsen Sociale pijler",
         "Plaatsen Fysieke pijler",
@@ -302,7 +342,7 @@ def test_csv_lists_every_g40_city_on_every_day_and_others_where_they_came(histor
             "Datum",
             "Aangemeld",
             "Afgemeld",
-            "Aanwezig",
+            "Aanwezig (ingecheckt)",
             "Niet gekomen",
             "Plaatsen Sociale pijler",
             "Plaatsen Fysieke pijler",
