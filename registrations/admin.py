@@ -639,10 +639,6 @@ def _participants_link(session):
     return format_html('<a href="{}">{}</a>', url, _("lijst en wachtlijst"))
 
 
-# What a participant's calendar holds of a session: a change of these is sent to their calendar.
-CALENDAR_FIELDS = {"start_time", "end_time", "location"}
-
-
 class PlacesExtension(programme_admin.SessionAdminExtension):
     columns = [
         programme_admin.AdminColumn("places", _places, description=_("plaatsen"), ordering="capacity"),
@@ -682,23 +678,6 @@ class PlacesExtension(programme_admin.SessionAdminExtension):
             }
         ]
 
-    def session_changed(self, model_admin, request, session, changed):
-        """A new time or room goes to the calendars of everyone with a place."""
-        if not CALENDAR_FIELDS & set(changed):
-            return
-        count = services.notify_session_changed(session=session)
-        if count:
-            model_admin.message_user(
-                request,
-                ngettext(
-                    "%(count)d deelnemer van “%(session)s” krijgt de wijziging per e-mail, voor de agenda.",
-                    "%(count)d deelnemers van “%(session)s” krijgen de wijziging per e-mail, voor hun agenda.",
-                    count,
-                )
-                % {"count": count, "session": session.title},
-                messages.INFO,
-            )
-
     def links(self, session):
         """Cancelling the session (its places go, their holders get mail), or undoing that."""
         if not session.pk:
@@ -711,21 +690,70 @@ class PlacesExtension(programme_admin.SessionAdminExtension):
             (_("Sessie laten vervallen"), reverse("admin:registrations_session_cancel", args=[session.pk]))
         ]
 
-    def session_saved(self, model_admin, request, session):
-        """A raised capacity goes to the waiting list at once (first come, first served)."""
-        if not session.takes_registrations or session.is_cancelled:
-            return
-        try:
-            services.fill_from_waiting_list(session=session)
-        except services.TryAgainLater:
-            model_admin.message_user(
-                request,
-                _(
-                    "“%(session)s” is opgeslagen, maar de wachtlijst kon nog niet worden bijgewerkt: sla hem zo nog eens op."
-                )
-                % {"session": session.title},
-                messages.WARNING,
+    def import_errors(self, session):
+        """An import does not lower a session's places below those taken: on the session's page the
+        organiser sees who is then over the limit before confirming, a file shows no one."""
+        if session.pk is None or not session.takes_registrations or session.capacity is None:
+            return []
+        taken = services.places_taken(session=session)
+        if taken <= session.capacity:
+            return []
+        return [
+            ngettext(
+                "%(taken)d deelnemer heeft al een plaats in “%(session)s”; het bestand noemt %(capacity)d als "
+                "aantal plaatsen. Niemand verliest zijn plaats door een import: geef minstens %(taken)d plaatsen, "
+                "of verlaag het aantal op de pagina van de sessie, die laat zien wie het raakt.",
+                "%(taken)d deelnemers hebben al een plaats in “%(session)s”; het bestand noemt %(capacity)d als "
+                "aantal plaatsen. Niemand verliest zijn plaats door een import: geef minstens %(taken)d plaatsen, "
+                "of verlaag het aantal op de pagina van de sessie, die laat zien wie het raakt.",
+                taken,
             )
+            % {"taken": taken, "session": session.title, "capacity": session.capacity}
+        ]
+
+    def session_saved(self, session, changed):
+        """A new time or room goes to the calendars of everyone with a place, and free places (a raised
+        capacity) to the waiting list (services.follow_session_change)."""
+        outcome = services.follow_session_change(session=session, changed=changed)
+        shown = []
+        if outcome.notified:
+            shown.append(
+                (
+                    messages.INFO,
+                    ngettext(
+                        "%(count)d deelnemer van “%(session)s” krijgt de wijziging per e-mail, voor de agenda.",
+                        "%(count)d deelnemers van “%(session)s” krijgen de wijziging per e-mail, voor hun agenda.",
+                        outcome.notified,
+                    )
+                    % {"count": outcome.notified, "session": session.title},
+                )
+            )
+        if outcome.promoted:
+            shown.append(
+                (
+                    messages.INFO,
+                    ngettext(
+                        "%(names)s kreeg een plaats in “%(session)s” (van de wachtlijst) en een e-mail.",
+                        "%(names)s kregen een plaats in “%(session)s” (van de wachtlijst) en een e-mail.",
+                        len(outcome.promoted),
+                    )
+                    % {
+                        "names": ", ".join(place.registration.name for place in outcome.promoted),
+                        "session": session.title,
+                    },
+                )
+            )
+        if outcome.waiting_list_busy:
+            shown.append(
+                (
+                    messages.WARNING,
+                    _(
+                        "“%(session)s” is opgeslagen, maar de wachtlijst kon nog niet worden bijgewerkt: sla hem zo nog eens op."
+                    )
+                    % {"session": session.title},
+                )
+            )
+        return shown
 
 
 programme_admin.SESSION_EXTENSIONS.append(PlacesExtension())

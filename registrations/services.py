@@ -703,7 +703,7 @@ def notify_session_changed(*, session: Session) -> int:
 def fill_from_waiting_list(*, session: Session) -> list[Place]:
     """Give the session's free places to its waiting list, first come first served.
 
-    Called by the admin after an organiser saves a session: raising a capacity by N promotes N.
+    Called after a session is saved (follow_session_change): raising a capacity by N promotes N.
     Side effects: a promotion e-mail to each promoted person.
     """
     with locking_transaction():
@@ -711,6 +711,56 @@ def fill_from_waiting_list(*, session: Session) -> list[Place]:
         if locked is None:
             return []
         return _fill(locked)
+
+
+# What a participant's calendar holds of a session: a change of these is sent to their calendar.
+CALENDAR_FIELDS = frozenset({"start_time", "end_time", "location"})
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionChange:
+    """What saving a session caused: calendar updates sent, people promoted from the waiting list, and
+    whether the waiting list gave way to a busy moment (then `fill_waiting_lists` serves it later)."""
+
+    notified: int = 0
+    promoted: tuple[Place, ...] = ()
+    waiting_list_busy: bool = False
+
+
+def places_taken(*, session: Session) -> int:
+    """The confirmed places of active registrations in a session: what its capacity must not drop below
+    without the organiser seeing who is then over the limit."""
+    if session.pk is None:
+        return 0
+    return (
+        Place.objects.confirmed()
+        .filter(session_id=session.pk, registration__status=Registration.Status.ACTIVE)
+        .count()
+    )
+
+
+def follow_session_change(*, session: Session, changed: Iterable[str] = ()) -> SessionChange:
+    """Let the places and calendars follow a session that was just saved (on its admin page, on the
+    programme screen, or by the spreadsheet import). `changed` names the fields that changed; empty
+    for a new session.
+
+    A new start, end or room goes to everyone with a confirmed place (notify_session_changed), before
+    the waiting list is served: someone promoted now gets the promotion mail with the new time, not
+    a second message. Then free places (a raised capacity, or a session that takes sign-ups again)
+    go to the waiting list, first come first served (fill_from_waiting_list); a busy lock leaves that
+    to the next sign-up or `fill_waiting_lists`. A cancelled session is left alone.
+    Side effects: the change and promotion e-mails, after the commit.
+    """
+    if session.is_cancelled:
+        return SessionChange()
+    notified = notify_session_changed(session=session) if CALENDAR_FIELDS & set(changed) else 0
+    if not session.takes_registrations:
+        return SessionChange(notified=notified)
+    try:
+        promoted = fill_from_waiting_list(session=session)
+    except TryAgainLater:
+        return SessionChange(notified=notified, waiting_list_busy=True)
+    return SessionChange(notified=notified, promoted=tuple(promoted))
 
 
 def fill_waiting_lists() -> list[Place]:

@@ -3,7 +3,7 @@ from collections.abc import Sequence
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -16,7 +16,7 @@ from g40events.admin import AdminColumn
 from g40events.history import ContentHistoryAdmin
 from g40events.models import Event
 from g40events.permissions import CoordinatorScopedAdmin, is_coordinator_only
-from sessions.forms import ConfirmChangesMixin, ProgrammeSessionForm
+from sessions.forms import ConfirmChangesMixin, OwnThemeGroupsMixin, ProgrammeSessionForm
 from sessions.models import Material, RecapMaterial, Session, SessionSpeaker
 from sessions.spreadsheets import ProgrammeSpreadsheetAdmin
 from speakers.models import Speaker
@@ -26,10 +26,11 @@ class SessionAdminExtension:
     """What an app further down adds to the admin pages of sessions, without registering them again.
 
     Registration adds its place counts (columns that read an annotation of the queryset) and, after
-    an organiser saved a session, gives raised capacity to the waiting list. An app appends an
-    instance to SESSION_EXTENSIONS from its admin module; SessionAdmin and the programme inline on
-    a netwerkdag's page read the list through Django's hooks (get_queryset, get_list_display,
-    get_fields, get_readonly_fields, save_model, and the inline's formset).
+    a session was saved (its page, the programme screen, the spreadsheet import), has the calendars
+    and the waiting list follow it. An app appends an instance to SESSION_EXTENSIONS from its admin
+    module; SessionAdmin, its programme screen and its import read the list through Django's hooks
+    (get_queryset, get_list_display, get_fields, get_readonly_fields, save_model) and the import's
+    resource.
     """
 
     # Columns of the session lists and read-only fields of a session's page.
@@ -45,12 +46,17 @@ class SessionAdminExtension:
         capacity lowered below the places taken); empty when nothing needs confirming."""
         return []
 
-    def session_saved(self, model_admin, request, session: Session) -> None:
-        """Called after an organiser saved a session, on its page or on the programme screen."""
+    def import_errors(self, session: Session) -> list[str]:
+        """What a spreadsheet import may not do to this existing session (carrying the file's values,
+        not yet saved): what the admin's form would first ask the organiser to confirm. The row is
+        refused with these messages, and then nothing of the file is saved."""
+        return []
 
-    def session_changed(self, model_admin, request, session: Session, changed: Sequence[str]) -> None:
-        """Called after session_saved when an organiser changed an existing session: `changed`
-        names the fields that changed."""
+    def session_saved(self, session: Session, changed: Sequence[str]) -> list[tuple[int, str]]:
+        """Called after a session was saved: on its page, on the programme screen or by the
+        spreadsheet import (not its dry run). `changed` names the fields that changed, empty for a new
+        session. Returns what it caused, as (message level, text) for the organiser."""
+        return []
 
     def links(self, session: Session) -> list[tuple[str, str]]:
         """Screens of the app about this session, as (label, url): linked at the top of its page and
@@ -90,11 +96,16 @@ class CancelledFilter(admin.SimpleListFilter):
         return queryset
 
 
+def session_saved(session: Session, changed: Sequence[str] = ()) -> list[tuple[int, str]]:
+    """What the apps further down do after a session was saved (places, calendars), as messages."""
+    return [
+        message for extension in SESSION_EXTENSIONS for message in extension.session_saved(session, changed)
+    ]
+
+
 def _session_saved(model_admin, request, session: Session, changed: Sequence[str] = ()) -> None:
-    for extension in SESSION_EXTENSIONS:
-        extension.session_saved(model_admin, request, session)
-        if changed:
-            extension.session_changed(model_admin, request, session, changed)
+    for level, text in session_saved(session, changed):
+        model_admin.message_user(request, text, level)
 
 
 class SessionSpeakerInline(admin.TabularInline):
@@ -110,14 +121,16 @@ class MaterialInline(admin.TabularInline):
     extra = 1
 
 
-class SessionAdminForm(ConfirmChangesMixin, forms.ModelForm):
-    """A session's own page: a change with consequences (a lowered capacity) asks for confirmation."""
+class SessionAdminForm(OwnThemeGroupsMixin, ConfirmChangesMixin, forms.ModelForm):
+    """A session's own page: a change with consequences (a lowered capacity) asks for confirmation;
+    a coordinator keeps the session in one of their theme groups."""
 
     confirm_consequences = ConfirmChangesMixin.confirmation_field()
     extensions = SESSION_EXTENSIONS
 
     def _post_clean(self):
         super()._post_clean()
+        self.check_own_theme_groups()
         self.check_consequences()
 
 
@@ -130,6 +143,7 @@ class SessionAdmin(
     CoordinatorScopedAdmin, ProgrammeSpreadsheetAdmin, ContentHistoryAdmin, events_admin.ModelAdmin
 ):
     form = SessionAdminForm
+    session_extensions = SESSION_EXTENSIONS
     list_display = [
         "title",
         "event",
@@ -156,6 +170,10 @@ class SessionAdmin(
     @admin.display(description=_("status"), ordering="cancelled_at")
     def state_column(self, obj):
         return _("Vervallen") if obj.is_cancelled else _("Op het programma")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
 
     def get_prepopulated_fields(self, request, obj=None):
         return {"slug": ["title"]}
@@ -255,9 +273,12 @@ class SessionAdmin(
         if not self.has_view_permission(request):
             raise PermissionDenied
         event = get_object_or_404(Event, pk=event_id)
+        coordinator = is_coordinator_only(request.user)
         editing = None
         if (session_id := request.GET.get("sessie", "")).isdigit():
             editing = get_object_or_404(Session, pk=session_id, event=event)
+            if not self.has_view_permission(request, editing):
+                raise PermissionDenied
         can_save = (
             self.has_change_permission(request, editing) if editing else self.has_add_permission(request)
         )
@@ -266,17 +287,30 @@ class SessionAdmin(
             if not can_save:
                 raise PermissionDenied
             form = ProgrammeSessionForm(
-                request.POST, instance=editing, event=event, extensions=SESSION_EXTENSIONS
+                request.POST, instance=editing, event=event, extensions=SESSION_EXTENSIONS, user=request.user
             )
             if form.is_valid():
                 return self._programme_saved(request, event, form, added=editing is None)
         elif can_save:
             initial = None if editing else self._initial_for_new(request, event)
             form = ProgrammeSessionForm(
-                instance=editing, initial=initial, event=event, extensions=SESSION_EXTENSIONS
+                instance=editing,
+                initial=initial,
+                event=event,
+                extensions=SESSION_EXTENSIONS,
+                user=request.user,
             )
+        sessions = Session.objects.filter(event=event)
+        own_ids = None
+        if coordinator:
+            # A coordinator sees their own sessions (joint ones included) in full, and the parts of
+            # the day without theme groups (opening, lunch, plenary) as context: time, title and room,
+            # no figures and no links. Other groups' sessions are left out altogether.
+            own_ids = set(self.scope_for_coordinator(request, sessions).values_list("pk", flat=True))
+            context_ids = Session.objects.filter(event=event, theme_groups__isnull=True).values("pk")
+            sessions = sessions.filter(Q(pk__in=own_ids) | Q(pk__in=context_ids))
         sessions = (
-            _annotated(Session.objects.filter(event=event))
+            _annotated(sessions)
             .prefetch_related(
                 "pillars",
                 "theme_groups",
@@ -290,18 +324,24 @@ class SessionAdmin(
         here = programme_url(event.pk)
         columns = _extension_columns()
         can_change = self.has_change_permission(request)
-        rows = [
-            {
-                "session": session,
-                "change_url": reverse("admin:programme_session_change", args=[session.pk]) + f"?next={here}",
-                "tags": [pillar.name for pillar in session.pillars.all()]
-                + [group.name for group in session.theme_groups.all()],
-                "speakers": [role.speaker.name for role in session.speaker_roles.all()],
-                "values": [_cell(column, session) for column in columns],
-                "links": _session_links(session) if can_change else [],
-            }
-            for session in sessions
-        ]
+        rows = []
+        for session in sessions:
+            in_scope = own_ids is None or session.pk in own_ids
+            rows.append(
+                {
+                    "session": session,
+                    "in_scope": in_scope,
+                    "change_url": reverse("admin:programme_session_change", args=[session.pk])
+                    + f"?next={here}"
+                    if in_scope
+                    else "",
+                    "tags": [pillar.name for pillar in session.pillars.all()]
+                    + [group.name for group in session.theme_groups.all()],
+                    "speakers": [role.speaker.name for role in session.speaker_roles.all()],
+                    "values": [_cell(column, session) for column in columns] if in_scope else [],
+                    "links": _session_links(session) if can_change and in_scope else [],
+                }
+            )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Programma van %(title)s") % {"title": event.title},
@@ -314,10 +354,14 @@ class SessionAdmin(
             "can_change": can_change,
             "programme_url": here,
             "form_action": f"?sessie={editing.pk}" if editing else here,
-            "event_links": [
+            # The netwerkdag's own screens are the organisers'; a coordinator is offered none of them.
+            "event_links": []
+            if coordinator
+            else [
                 (_("Netwerkdag bewerken"), reverse("admin:g40events_event_change", args=[event.pk])),
                 *[(label, url) for label, url in events_admin.event_links(event) if url != here],
             ],
+            "coordinator": coordinator,
             "speaker_names": Speaker.objects.order_by("name").values_list("name", flat=True).distinct(),
         }
         return TemplateResponse(request, "admin/programme/session/programme.html", context)

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from g40events.models import Pillar, ThemeGroup
+from g40events.permissions import is_coordinator_only
 from sessions.models import Session, SessionSpeaker
 from speakers.models import Speaker
 
@@ -26,6 +27,25 @@ def split_names(value: str) -> list[str]:
     """Speaker names as typed: separated by commas or new lines, each once, in order."""
     names = [" ".join(name.split()) for name in value.replace("\n", ",").split(",")]
     return list(dict.fromkeys(name for name in names if name))
+
+
+class OwnThemeGroupsMixin:
+    """A theme-group coordinator keeps each session they save in one of their own theme groups: they may
+    make it a joint session, but not hand it to other groups only (it would leave their scope, and
+    enter another coordinator's)."""
+
+    user = None
+
+    def check_own_theme_groups(self):
+        if self.user is None or not is_coordinator_only(self.user) or "theme_groups" not in self.cleaned_data:
+            return
+        own = ThemeGroup.objects.filter(coordinators=self.user).order_by("name")
+        if not {group.pk for group in self.cleaned_data["theme_groups"]} & {group.pk for group in own}:
+            self.add_error(
+                "theme_groups",
+                _("Kies minstens één van je eigen themagroepen (%(groups)s).")
+                % {"groups": ", ".join(group.name for group in own)},
+            )
 
 
 class ConfirmChangesMixin:
@@ -55,7 +75,7 @@ class ConfirmChangesMixin:
             self.add_error("confirm_consequences", [*found, confirm])
 
 
-class ProgrammeSessionForm(ConfirmChangesMixin, forms.ModelForm):
+class ProgrammeSessionForm(OwnThemeGroupsMixin, ConfirmChangesMixin, forms.ModelForm):
     """Add or change one session of a netwerkdag on its programme screen."""
 
     speaker_names = forms.CharField(
@@ -94,9 +114,10 @@ class ProgrammeSessionForm(ConfirmChangesMixin, forms.ModelForm):
             "theme_groups": "",
         }
 
-    def __init__(self, *args, event, extensions=(), **kwargs):
+    def __init__(self, *args, event, extensions=(), user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
+        self.user = user
         self.instance.event = event
         self.extensions = list(extensions)
         self.fields["pillars"].queryset = Pillar.objects.order_by("position", "name")
@@ -150,6 +171,7 @@ class ProgrammeSessionForm(ConfirmChangesMixin, forms.ModelForm):
         super()._post_clean()
         if not self.errors:
             self.check_speakers_free()
+        self.check_own_theme_groups()
         self.check_consequences()
 
     def check_speakers_free(self):

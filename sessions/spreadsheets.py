@@ -293,9 +293,12 @@ class ProgrammeResource(resources.ModelResource):
         clean_model_instances = False  # validate_instance checks what applies, with Dutch messages
         use_transactions = True
 
-    def __init__(self, event=None, **kwargs):
+    def __init__(self, event=None, extensions=(), **kwargs):
         super().__init__(**kwargs)
         self.event = event
+        # What the apps further down do when a session is saved (sessions.admin.SessionAdminExtension):
+        # an import refuses what the admin would ask to confirm, and has the same consequences.
+        self.extensions = list(extensions)
         for name in ("start_time", "end_time"):
             self.fields[name].widget.event = event
         self._pillars = {pillar.name.lower(): pillar for pillar in Pillar.objects.all()}
@@ -429,6 +432,12 @@ class ProgrammeResource(resources.ModelResource):
                     instance.clean()
                 except ValidationError as error:
                     errors.setdefault(NON_FIELD_ERRORS, []).extend(error.messages)
+                if "capacity" not in errors and instance.pk is not None:
+                    refused = [
+                        text for extension in self.extensions for text in extension.import_errors(instance)
+                    ]
+                    if refused:
+                        errors["capacity"] = refused
                 clash = self._room_clash(instance)
                 if clash is not None:
                     errors["location"] = [
@@ -457,9 +466,18 @@ class ProgrammeResource(resources.ModelResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         self._dry_run = bool(kwargs.get("dry_run"))
+        instance._imported_changes = self._changed_fields(instance)
         if not instance.slug:
             instance.slug = self._unique_slug(instance.title)
         self._unrecorded(instance)
+
+    def _changed_fields(self, instance) -> list[str]:
+        """The fields of an existing session that this row changes (empty for a new session)."""
+        if instance.pk is None:
+            return []
+        names = [name for name in COLUMNS if name not in {"pillars", "theme_groups", "speakers"}]
+        stored = Session.objects.filter(pk=instance.pk).values(*names).first() or {}
+        return [name for name in names if name in stored and stored[name] != getattr(instance, name)]
 
     def _unrecorded(self, obj):
         """A dry run is rolled back: its saves need no versions in the history (they are most of its cost)."""
@@ -492,6 +510,13 @@ class ProgrammeResource(resources.ModelResource):
                 instance.speaker_roles.filter(speaker=speaker).update(position=position)
             else:
                 self._unrecorded(SessionSpeaker(session=instance, speaker=speaker, position=position)).save()
+        # As after a save in the admin: a new time or room to the calendars of those with a place, a
+        # raised capacity to the waiting list (their mails go when the import commits). Not in the dry
+        # run, which is rolled back.
+        instance._saved_messages = []
+        if not kwargs.get("dry_run"):
+            for extension in self.extensions:
+                instance._saved_messages += extension.session_saved(instance, instance._imported_changes)
 
     def _speaker(self, name: str, organisation_name: str) -> Speaker:
         organisation = None
@@ -587,6 +612,8 @@ class ProgrammeSpreadsheetAdmin(ImportExportMixin):
     """Adds "Programma inlezen" (with a dry run) and "Programma exporteren" to the admin of sessions."""
 
     resource_classes = [ProgrammeResource]
+    # Set by the admin of sessions: the apps' extensions (places, calendars) that an import goes through.
+    session_extensions: list = []
     formats = PROGRAMME_FORMATS
     import_form_class = ProgrammeImportForm
     confirm_form_class = ProgrammeConfirmForm
@@ -635,7 +662,11 @@ class ProgrammeSpreadsheetAdmin(ImportExportMixin):
     def get_import_resource_kwargs(self, request, **kwargs):
         form = kwargs.get("form")
         event = getattr(form, "cleaned_data", {}).get("event") if form is not None else None
-        return {**super().get_import_resource_kwargs(request, **kwargs), "event": event}
+        return {
+            **super().get_import_resource_kwargs(request, **kwargs),
+            "event": event,
+            "extensions": self.session_extensions,
+        }
 
     def get_import_data_kwargs(self, **kwargs):
         # One invalid row and nothing is saved, also if the data changed between dry run and confirmation.
@@ -682,6 +713,8 @@ class ProgrammeSpreadsheetAdmin(ImportExportMixin):
 
     def add_success_message(self, result, request):
         new, updated = result.totals[RowResult.IMPORT_TYPE_NEW], result.totals[RowResult.IMPORT_TYPE_UPDATE]
+        # What the saved sessions caused (calendar updates, promotions), after the totals.
+        caused = [message for row in result.rows for message in getattr(row.instance, "_saved_messages", [])]
         messages.success(
             request,
             _("Programma ingelezen: %(new)s, %(updated)s.")
@@ -691,6 +724,8 @@ class ProgrammeSpreadsheetAdmin(ImportExportMixin):
                 % {"count": updated},
             },
         )
+        for level, text in caused:
+            messages.add_message(request, level, text)
 
     def get_export_queryset(self, request):
         return (

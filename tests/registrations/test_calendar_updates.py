@@ -7,14 +7,16 @@ import datetime
 import icalendar
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 from django.forms.models import model_to_dict
 from django.test import RequestFactory
+from django.urls import reverse
 
+from g40events.permissions import ORGANISERS_GROUP
 from registrations import services
 from sessions.models import Session
 from tests.registrations.helpers import later, open_event, sign_up, signup_session
@@ -135,3 +137,52 @@ def test_a_cancelled_registration_sends_a_cancel_for_the_entries_of_its_confirma
         assert str(entry["STATUS"]) == "CANCELLED"
         assert int(entry["SEQUENCE"]) > sequences[uid]
         assert str(entry["ATTENDEE"]) == "mailto:anna@dordrecht.example"
+
+
+def test_a_new_time_and_room_on_the_programme_screen_reach_the_calendars_too(
+    programme, client, django_capture_on_commit_callbacks
+):
+    event, social = programme
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(event, [social], name="Anna", email="anna@dordrecht.example")
+        sign_up(event, [social], name="Bram", email="bram@dordrecht.example")  # waiting list
+    confirmation = next(m for m in mail.outbox if m.to == ["anna@dordrecht.example"])
+    first, _ = calendar_of(confirmation, "netwerkdag.ics")
+    (first_entry,) = [c for c in first.walk("VEVENT") if str(c["summary"]) == "Sociale pijler"]
+    mail.outbox.clear()
+    organiser = User.objects.create_user("olga", password="x", is_staff=True)
+    organiser.groups.add(Group.objects.get(name=ORGANISERS_GROUP))
+    client.force_login(organiser)
+    url = reverse("admin:programme_session_programme", args=[event.pk]) + f"?sessie={social.pk}"
+
+    with later(minutes=5), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "start_time": "13:00",
+                "end_time": "14:00",
+                "title": "Sociale pijler",
+                "kind": "parallel",
+                "location": "Zaal 9",
+                "takes_registrations": "on",
+                "capacity": "1",
+            },
+            follow=True,
+        )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "1 deelnemer van “Sociale pijler” krijgt de wijziging per e-mail, voor de agenda.",
+        "“Sociale pijler” is opgeslagen.",
+    ]
+    (update,) = mail.outbox
+    assert (update.to, update.subject) == (["anna@dordrecht.example"], "Gewijzigd: Sociale pijler")
+    assert "donderdag 21 november 2030, 13:00–14:00, Zaal 9\n" in update.body
+    calendar, mimetype = calendar_of(update, "wijziging.ics")
+    assert mimetype == "text/calendar; method=REQUEST"
+    assert str(calendar["METHOD"]) == "REQUEST"
+    (entry,) = calendar.walk("VEVENT")
+    assert str(entry["UID"]) == str(first_entry["UID"]) == f"session-{social.pk}@127.0.0.1"
+    assert int(entry["SEQUENCE"]) > int(first_entry["SEQUENCE"])
+    assert entry.decoded("dtstart").strftime("%Y-%m-%d %H:%M %Z") == "2030-11-21 13:00 CET"
+    assert entry.decoded("dtend").strftime("%H:%M") == "14:00"
+    assert str(entry["LOCATION"]) == "Zaal 9, Stadhuis"
