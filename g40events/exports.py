@@ -20,12 +20,11 @@ from django.views.decorators.http import require_safe
 
 from g40events import calendars
 from g40events.clock import TIME_ZONE, TZ, local_datetime
-from g40events.links import absolute_url, site_host
+from g40events.links import absolute_url, site_host, url_by_slug
 from g40events.models import Event
 from g40events.preview import visible_to
 from g40events.text import plain_text
 from sessions.models import Material, Session, SessionSpeaker
-from sessions.programme import url_by_slug
 
 FRAB_SCHEMA = "https://c3voc.de/schedule/schema.json"
 

@@ -9,6 +9,7 @@ template language applies them), and the few Django filters the templates use.
 """
 
 import contextvars
+import datetime
 import functools
 import itertools
 from dataclasses import dataclass
@@ -17,12 +18,14 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.signals import setting_changed
 from django.template import defaultfilters
-from django.templatetags.static import static
+from django.templatetags.static import static as django_static
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.timezone import template_localtime
 from jinja2 import Environment, Template
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+from g40events.links import slug_url
 
 # The language of the page being drawn: Django's get_language() reads a thread- and task-local
 # value through asgiref (1–2 µs), and a programme asks for translations hundreds of times.
@@ -64,8 +67,13 @@ def _forget(*, setting, **kwargs):
         _translated.cache_clear()
         _translated_plural.cache_clear()
         _counted.cache_clear()
+        _formatted_date.cache_clear()
+    if setting in {"TIME_ZONE", "USE_TZ", "DATE_FORMAT", "DATETIME_FORMAT"}:
+        _formatted_date.cache_clear()
     if setting == "ROOT_URLCONF":
         _fixed_url.cache_clear()
+    if setting in {"STATIC_URL", "STORAGES", "STATIC_ROOT"}:
+        static.cache_clear()
 
 
 setting_changed.connect(_forget)
@@ -80,7 +88,26 @@ def gettext(message: str, /, **variables) -> Markup:
     time of drawing 60 session cards).
     """
     text = _translated(_language(), message)
-    return text % variables if variables or "%" in text else text
+    if variables:
+        return _format(text, variables)
+    return text % variables if "%" in text else text
+
+
+def _format(text: Markup, variables: dict) -> Markup:
+    """`text % variables` with the variables escaped, as Markup's own % does (a third of its time).
+
+    Numbers go in as they are (their text needs no escaping), so that a translation may also say
+    %(counter)d.
+    """
+    return Markup(
+        str.__mod__(
+            text,
+            {
+                name: value if isinstance(value, int | float) else escape(value)
+                for name, value in variables.items()
+            },
+        )
+    )
 
 
 def ngettext(singular: str, plural: str, number: int, /, **variables) -> Markup:
@@ -89,9 +116,10 @@ def ngettext(singular: str, plural: str, number: int, /, **variables) -> Markup:
     A text whose variables are all numbers ("nog 12 plaatsen" on 60 cards) is remembered with them.
     """
     variables.setdefault("num", number)
-    if all(type(value) is int for value in variables.values()):
-        return _counted(_language(), singular, plural, number, tuple(variables.items()))
-    return _translated_plural(_language(), singular, plural, number) % variables
+    for value in variables.values():
+        if type(value) is not int:
+            return _format(_translated_plural(_language(), singular, plural, number), variables)
+    return _counted(_language(), singular, plural, number, tuple(variables.items()))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -102,15 +130,36 @@ def _counted(language, singular: str, plural: str, number: int, variables: tuple
 def url(viewname: str, *args, **kwargs) -> str:
     """The path of a named URL, as Django's {% url %}: url("events:detail", slug=event.slug).
 
-    A URL without arguments (the menu, the footer) is the same on every page: it is reversed once.
+    A URL without arguments (the menu, the footer) is the same on every page: it is reversed once;
+    one with only a slug, once per URL pattern (links.slug_url).
     """
+    if not args and kwargs.keys() == {"slug"}:
+        return slug_url(viewname, kwargs["slug"])
     if args or kwargs:
         return reverse(viewname, args=args or None, kwargs=kwargs or None)
     return _fixed_url(viewname, get_urlconf(), get_script_prefix())
 
 
+@functools.lru_cache(maxsize=256)
+def static(path: str) -> str:
+    """The URL of a static file, as Django's {% static %}: the same for the life of the process
+    (ManifestStaticFilesStorage looks the file's hashed name up in its manifest each time)."""
+    return django_static(path)
+
+
 def date(value, format: str | None = None) -> str:
-    """Django's date filter in the active language ("woensdag 24 april 2024"), on local time."""
+    """Django's date filter in the active language ("woensdag 24 april 2024"), on local time.
+
+    Remembered per value, format, language and time zone: Django's formatting of a date in words
+    costs tens of microseconds, and a page shows the same few dates again on every render.
+    """
+    if type(value) not in (datetime.date, datetime.datetime):
+        return defaultfilters.date(template_localtime(value), format)
+    return _formatted_date(value, format, _language(), timezone.get_current_timezone_name())
+
+
+@functools.lru_cache(maxsize=1024)
+def _formatted_date(value, format: str | None, language: str | None, time_zone: str) -> str:
     return defaultfilters.date(template_localtime(value), format)
 
 
@@ -151,9 +200,21 @@ def regroup(items, attribute: str) -> list[Group]:
     return [Group(grouper, list(group)) for grouper, group in itertools.groupby(items, key=key)]
 
 
+class PageEnvironment(Environment):
+    def make_globals(self, d):
+        """A template's globals as a dict of its own, not Jinja2's ChainMap over the environment's.
+
+        The globals are all set when the environment is made, before any template loads (as
+        Jinja2 asks). Each render copies them into its context, and each `{% from … import %}`
+        compares their keys with the page's: over a ChainMap both run in Python, key by key (about
+        0.1 ms of a page with three imports); over a dict they run in C.
+        """
+        return {**self.globals, **(d or {})}
+
+
 def environment(**options) -> Environment:
     options.setdefault("keep_trailing_newline", True)  # as Django's templates: robots.txt ends in one
-    env = Environment(extensions=["jinja2.ext.i18n"], **options)
+    env = PageEnvironment(extensions=["jinja2.ext.i18n"], **options)
     env.template_class = PageTemplate
     env.newstyle_gettext = True  # {% trans %} passes its variables to gettext() as keywords
     env.globals.update(

@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from g40events import clock
 from g40events.domains import candidate_domains, normalise_domain, validate_email_domain
+from g40events.links import slug_url
 from g40events.oneline import validate_single_line
 from g40events.text import RenderedMarkdownField, RenderedMarkdownMixin
 
@@ -113,7 +113,7 @@ class Pillar(RenderedMarkdownMixin, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("events:pillar", kwargs={"slug": self.slug})
+        return slug_url("events:pillar", self.slug)
 
 
 class ThemeGroupQuerySet(models.QuerySet):
@@ -171,7 +171,7 @@ class ThemeGroup(RenderedMarkdownMixin, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("events:theme_group", kwargs={"slug": self.slug})
+        return slug_url("events:theme_group", self.slug)
 
 
 class Status(models.TextChoices):
@@ -349,7 +349,7 @@ class Event(RenderedMarkdownMixin, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("events:detail", kwargs={"slug": self.slug})
+        return slug_url("events:detail", self.slug)
 
     def clean(self):
         if self.is_announced and self.status != Status.PUBLISHED:
@@ -399,10 +399,13 @@ class Event(RenderedMarkdownMixin, models.Model):
 
 
 class RecapQuerySet(models.QuerySet):
-    def published(self):
-        """Recaps set to published whose publication moment has come, of a published netwerkdag."""
+    def published(self, now: datetime.datetime | None = None):
+        """Recaps set to published whose publication moment has come (by `now`, the site's clock
+        unless given), of a published netwerkdag."""
         return self.filter(
-            EventQuerySet.published_q("event__"), status=Status.PUBLISHED, published_at__lte=clock.now()
+            EventQuerySet.published_q("event__"),
+            status=Status.PUBLISHED,
+            published_at__lte=clock.now() if now is None else now,
         )
 
     def next_change(self, now: datetime.datetime) -> datetime.datetime | None:
@@ -458,4 +461,4 @@ class Recap(RenderedMarkdownMixin, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("events:recap", kwargs={"slug": self.slug})
+        return slug_url("events:recap", self.slug)

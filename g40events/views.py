@@ -8,14 +8,16 @@ import datetime
 
 from django.conf import settings
 from django.db.models import Count, F
+from django.http import Http404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
 from g40events import clock
-from g40events.links import absolute_url, webcal_url
+from g40events.compiled_queries import CompiledQuery
+from g40events.links import absolute_url, slug_url, webcal_url
 from g40events.models import Event, EventQuerySet, Pillar, Recap, Status, ThemeGroup
-from g40events.preview import PreviewMixin
+from g40events.preview import PreviewMixin, can_preview
 from g40events.text import summary
 from pagecache.views import query_params
 from registrations.programme import add_places, places_lifetime
@@ -104,6 +106,15 @@ class EventDetailView(PreviewMixin, DetailView):
     context_object_name = "event"
     queryset = Event.objects.select_related("host_city")
 
+    def get_object(self, queryset=None):
+        if queryset is not None or can_preview(self.request.user, Event):
+            return super().get_object(queryset)
+        # The public's netwerkdag (published): a compiled read, as the programme's.
+        found = _PUBLIC_EVENT.objects(slug=self.kwargs[self.slug_url_kwarg])
+        if not found:
+            raise Http404(f"No {Event._meta.verbose_name} found matching the query")
+        return found[0]
+
     def get_context_data(self, **kwargs):
         event = self.object
         sessions = programme_cards(event)
@@ -116,11 +127,11 @@ class EventDetailView(PreviewMixin, DetailView):
             session_count=len(sessions),
             selected_count=len(selected),
             programme_filter=programme_filter,
-            recaps=Recap.objects.published().filter(event=event).select_related("pillar"),
+            recaps=_EVENT_RECAPS.objects(event_id=event.pk, now=clock.now()),
             meta_description=description,
             canonical_url=absolute_url(event.get_absolute_url()),
             json_ld=event_json_ld(event, description),
-            schedule_url=reverse("events:schedule", kwargs={"slug": event.slug}),
+            schedule_url=slug_url("events:schedule", event.slug),
             places_as_of=places_as_of,
             **kwargs,
         )
@@ -136,6 +147,15 @@ class EventDetailView(PreviewMixin, DetailView):
             # shows them is kept a minute at most (and says from when its figures are).
             patch_cache_control(response, s_maxage=places_lifetime())
         return response
+
+
+# The netwerkdag page reads its netwerkdag and recaps on every cold render: CompiledQuery reads (the
+# ORM builds their SQL once per process), from the QuerySets' own rules for what is published.
+_PUBLIC_EVENT = CompiledQuery(lambda slug: EventDetailView.queryset.published().filter(slug=slug), slug=str)
+_EVENT_RECAPS = CompiledQuery(
+    lambda event_id, now: Recap.objects.published(now).filter(event_id=event_id).select_related("pillar"),
+    now=datetime.datetime,
+)
 
 
 class PillarDetailView(DetailView):

@@ -10,10 +10,10 @@ import datetime
 
 from django.conf import settings
 from django.db.models import Count, Subquery
-from django.urls import reverse
 
 from g40events import clock
 from g40events.compiled_queries import CompiledQuery
+from g40events.links import slug_url
 from g40events.models import Event, RegistrationState
 from registrations.models import Registration, with_place_counts
 from sessions.models import Session
@@ -38,7 +38,7 @@ def add_places(cards: list[SessionCard], event: Event) -> datetime.datetime | No
     registered = counts[0][-1] or 0
     if event.capacity is not None and registered >= event.capacity:
         return None
-    sign_up_url = reverse("registrations:register", kwargs={"slug": event.slug})
+    sign_up_url = slug_url("registrations:register", event.slug)
     by_pk = {card.pk: card for card in cards}
     for pk, capacity, taken, waiting, _registered in counts:
         if pk in by_pk:

@@ -1,10 +1,10 @@
 import unicodedata
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from g40events.links import slug_url
 from g40events.models import EventQuerySet, Organisation
 from g40events.oneline import validate_single_line
 from g40events.text import RenderedMarkdownField, RenderedMarkdownMixin
@@ -103,7 +103,7 @@ class Speaker(RenderedMarkdownMixin, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("speakers:detail", kwargs={"slug": self.slug})
+        return slug_url("speakers:detail", self.slug)
 
     @property
     def initial(self) -> str:

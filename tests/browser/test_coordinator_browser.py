@@ -1,5 +1,7 @@
 """A theme-group coordinator in the admin, in Chromium: own sessions only, edits one, is refused another."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from playwright.sync_api import expect
@@ -64,3 +66,43 @@ def test_coordinator_works_on_own_sessions_only(live_server, page):
         "Sprekers",
         "Uploads van sprekers",
     ]
+
+
+def test_coordinator_works_on_the_programme_screen_with_own_sessions_only(live_server, page):
+    from tests.browser.test_cockpit_browser import axe_violations
+
+    carla = User.objects.create_user("carla", password="een-lang-wachtwoord", is_staff=True)
+    carla.groups.add(coordinators_group())
+    wonen, zorg = make_theme_group(name="Wonen"), make_theme_group(name="Zorg")
+    wonen.coordinators.add(carla)
+    event = make_event(title="Netwerkdag Ede")
+    opening = make_session(
+        event=event,
+        title="Opening",
+        kind="plenary",
+        start_time=datetime.time(9, 30),
+        end_time=datetime.time(10, 0),
+    )
+    own = make_session(event=event, title="Wonen in de wijk", location="Zaal 1", theme_groups=[wonen])
+    make_session(event=event, title="Zorg dichtbij", location="Zaal 3", theme_groups=[zorg])
+
+    page.goto(live_server.url + "/beheer/login/")
+    page.get_by_label("Gebruikersnaam").fill("carla")
+    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
+    page.get_by_role("button", name="Aanmelden").click()
+    page.goto(f"{live_server.url}/beheer/programme/session/{own.pk}/change/")
+    page.get_by_role("navigation", name="Broodkruimels").get_by_role("link", name="Programma").click()
+
+    rows = page.locator("#programma tbody th[scope=row]")
+    expect(rows).to_have_text(["Opening", "Wonen in de wijk"])
+    expect(page.locator(f"#sessie-{opening.pk}")).to_contain_text("Ter informatie")
+    assert axe_violations(page) == []
+
+    page.locator(f"#sessie-{own.pk}").get_by_role("link", name="Wijzigen").click()
+    page.get_by_label("Zaal:").fill("Zaal 9")
+    page.get_by_role("button", name="Wijzigingen opslaan").click()
+
+    expect(page.locator(".messagelist")).to_contain_text("“Wonen in de wijk” is opgeslagen.")
+    expect(page.locator(f"#sessie-{own.pk}")).to_contain_text("Zaal 9")
+    own.refresh_from_db()
+    assert own.location == "Zaal 9"

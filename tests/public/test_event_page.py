@@ -3,6 +3,7 @@ import json
 import re
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -262,6 +263,20 @@ def test_event_page_shows_the_published_recaps_of_the_day(client):
     assert "Terugblik op deze dag Sociale pijler: twee snelheden" in text
     assert "Nog niet af" not in text
     assert "Van een andere dag" not in text
+
+
+def test_event_page_shows_a_scheduled_recap_from_its_moment_on_the_sites_clock(client):
+    event = make_deventer()
+    moment = timezone.make_aware(datetime.datetime(2024, 5, 1, 11, 0))
+    make_recap(event=event, title="Fysieke pijler: de woningmarkt", published_at=moment)
+
+    with time_machine.travel(moment - datetime.timedelta(seconds=1), tick=False):
+        before = page_text(client.get(event.get_absolute_url()))
+    with time_machine.travel(moment, tick=False):
+        on_time = page_text(client.get(event.get_absolute_url()))
+
+    assert "Fysieke pijler" not in before
+    assert "Terugblik op deze dag Fysieke pijler: de woningmarkt" in on_time
 
 
 def test_event_page_without_sessions_says_the_programme_follows(client):
