@@ -4,6 +4,15 @@ import shutil
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -40,21 +49,37 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def camera_browser(browser):
+    """Launches a Chromium of its own whose camera shows a given video (a .y4m file), and lets any
+    page use it without asking: `camera_browser(path)`. The launch arguments differ from the shared
+    browser's, so it is a browser of its own; it comes from the same Playwright (one per thread) and
+    Chromium, and skips or fails where `browser` does."""
+    launched = []
+
+    def launch(video):
+        launched.append(
+            browser.browser_type.launch(
+                executable_path=CHROMIUM,
+                headless=True,
+                args=[
+                    *CHROMIUM_ARGS,
+                    "--use-fake-ui-for-media-stream",
+                    "--use-fake-device-for-media-stream",
+                    f"--use-file-for-fake-video-capture={video}",
+                ],
+            )
+        )
+        return launched[-1]
+
+    yield launch
+    for camera in launched:
+        camera.close()
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 // The desk and the door lists, with JavaScript: results update as one types, buttons and the code
 // form post in place (the server answers with the page; its results region replaces ours), and a
-// camera scanner reads QR codes with the browser's BarcodeDetector. Without this script every
-// form works as a plain form (post, redirect, page).
+// camera scanner reads QR codes with the browser's BarcodeDetector or, where that is missing or
+// reads no QR codes, with the decoder the site serves itself (static/vendor/jsqr, fetched only
+// when scanning starts). Without this script every form works as a plain form (post, redirect, page).
 (function () {
   "use strict";
   var region = document.querySelector("[data-desk-region]");
@@ -31,9 +32,11 @@
       .then(function (html) {
         replaceRegion(html);
         if (isCode) {
+          var scanned = form.querySelector("input[name=scanned]");
           isCode.value = "";
-          form.querySelector("input[name=scanned]").value = "";
-          isCode.focus();
+          // After a scan the camera stays in view: focusing the field would open a phone's keyboard.
+          if (!scanned.value) isCode.focus();
+          scanned.value = "";
         } else {
           var notice = region.querySelector(".notice");
           if (notice) { notice.setAttribute("tabindex", "-1"); notice.focus(); }
@@ -64,51 +67,125 @@
     search.addEventListener("submit", function (event) { event.preventDefault(); window.clearTimeout(timer); ask(); });
   }
 
-  // The camera scanner, where the browser has a QR BarcodeDetector.
+  // The camera scanner.
   var scan = document.querySelector(".desk-scan");
-  if (!scan || !("BarcodeDetector" in window) || !navigator.mediaDevices) return;
-  window.BarcodeDetector.getSupportedFormats().then(function (formats) {
-    if (formats.indexOf("qr_code") === -1) return;
-    scan.hidden = false;
-    var button = scan.querySelector(".desk-scan__start");
-    var video = scan.querySelector(".desk-scan__video");
-    var form = scan.closest("form");
-    var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-    var stream = null;
-    var last = "";
-    var lastAt = 0;
-    var loop = function () {
-      if (!stream) return;
-      detector.detect(video).then(function (codes) {
-        var now = Date.now();
-        if (codes.length && (codes[0].rawValue !== last || now - lastAt > 3000)) {
-          last = codes[0].rawValue;
-          lastAt = now;
-          form.querySelector("input[name=code]").value = last;
-          form.querySelector("input[name=scanned]").value = "1";
-          form.requestSubmit();
-        }
-      }).catch(function () {}).then(function () { window.setTimeout(loop, 250); });
-    };
-    button.addEventListener("click", function () {
-      if (stream) {
-        stream.getTracks().forEach(function (track) { track.stop(); });
-        stream = null;
-        video.hidden = true;
-        button.textContent = button.getAttribute("data-start");
-        return;
-      }
-      navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (media) {
+  if (!scan || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
+
+  // A detector is a function from the video to a promise of the text of a QR code in view, or null.
+  function nativeDetector() {
+    if (!("BarcodeDetector" in window) || !window.BarcodeDetector.getSupportedFormats) return Promise.resolve(null);
+    return window.BarcodeDetector.getSupportedFormats().then(function (formats) {
+      if (formats.indexOf("qr_code") === -1) return null;
+      var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+      return function (video) {
+        return detector.detect(video).then(function (codes) { return codes.length ? codes[0].rawValue : null; });
+      };
+    }, function () { return null; });
+  }
+
+  var vendored = null;
+  function vendoredDetector() {
+    if (!vendored) {
+      vendored = new Promise(function (resolve, reject) {
+        if (window.jsQR) { resolve(); return; }
+        var script = document.createElement("script");
+        script.src = scan.getAttribute("data-decoder");
+        script.onload = resolve;
+        script.onerror = function () { vendored = null; reject(new Error("decoder")); };
+        document.head.appendChild(script);
+      }).then(function () {
+        var canvas = document.createElement("canvas");
+        var context = canvas.getContext("2d", { willReadFrequently: true });
+        return function (video) {
+          var width = video.videoWidth;
+          var height = video.videoHeight;
+          if (!width || !height) return Promise.resolve(null);
+          // A frame of at most 640 pixels across is read in tens of milliseconds on a phone, and a
+          // code held at arm's length still spans well over a hundred of them.
+          var scale = Math.min(1, 640 / Math.max(width, height));
+          canvas.width = Math.round(width * scale);
+          canvas.height = Math.round(height * scale);
+          context.drawImage(video, 0, 0, canvas.width, canvas.height);
+          var image = context.getImageData(0, 0, canvas.width, canvas.height);
+          // Our codes are always dark on light: no need to try the inverted image too.
+          var found = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
+          return Promise.resolve(found && found.data ? found.data : null);
+        };
+      });
+    }
+    return vendored;
+  }
+
+  function detectorToUse() {
+    return nativeDetector().then(function (detect) { return detect || vendoredDetector(); });
+  }
+
+  var button = scan.querySelector(".desk-scan__start");
+  var video = scan.querySelector(".desk-scan__video");
+  var status = scan.querySelector(".desk-scan__status");
+  var form = scan.closest("form");
+  var startLabel = button.textContent;
+  var stream = null;
+  var starting = false;
+  var detect = null;
+  var last = "";
+  var lastSeenAt = 0;
+  scan.hidden = false;
+
+  function submitCode(text) {
+    form.querySelector("input[name=code]").value = text;
+    form.querySelector("input[name=scanned]").value = "1";
+    if (form.requestSubmit) {
+      form.requestSubmit();
+    } else {
+      form.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
+    }
+  }
+
+  function loop(current) {
+    if (stream !== current) return;  // stopped (and perhaps started again: that has a loop of its own)
+    detect(video).then(function (text) {
+      var now = Date.now();
+      // A code held in view is sent once; the same code again only after it was out of view a while.
+      if (text && (text !== last || now - lastSeenAt > 3000)) submitCode(text);
+      if (text) { last = text; lastSeenAt = now; }
+    }).catch(function () {}).then(function () { window.setTimeout(loop, 250, current); });
+  }
+
+  function stop(message) {
+    if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
+    stream = null;
+    video.srcObject = null;
+    video.hidden = true;
+    button.textContent = startLabel;
+    status.textContent = message || "";
+  }
+
+  button.addEventListener("click", function () {
+    if (stream) { stop(); return; }
+    if (starting) return;
+    starting = true;
+    status.textContent = "";
+    var camera = navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+    camera.then(function (media) {
+      return detectorToUse().then(function (found) {
+        starting = false;
+        detect = found;
         stream = media;
         video.srcObject = media;
         video.hidden = false;
-        video.play();
-        button.setAttribute("data-start", button.textContent);
+        var playing = video.play();
+        if (playing && playing.catch) playing.catch(function () {});
         button.textContent = button.getAttribute("data-stop");
-        loop();
-      }).catch(function () {
-        button.disabled = true;
+        loop(media);
+      }, function () {
+        starting = false;
+        media.getTracks().forEach(function (track) { track.stop(); });
+        stop(scan.getAttribute("data-no-decoder"));
       });
+    }, function () {
+      starting = false;
+      stop(scan.getAttribute("data-no-camera"));
     });
   });
 })();
