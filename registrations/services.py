@@ -515,7 +515,8 @@ def change_sessions(*, registration: Registration, session_ids: Sequence[int]) -
     """Replace a registration's session choices while sign-up is open.
 
     A kept choice keeps its place (confirmed or on the waiting list); a new one is taken as on
-    sign-up; a dropped confirmed place goes to the first on that session's waiting list.
+    sign-up; a dropped confirmed place goes to the first on that session's waiting list. A place in
+    a session that no longer takes sign-ups (so is not offered) stays.
     Side effects: the change confirmation (a calendar REQUEST for the day and the confirmed places,
     and a CANCEL for the sessions whose confirmed places were dropped, recorded with the message),
     and a promotion e-mail to whoever moves up.
@@ -532,7 +533,9 @@ def change_sessions(*, registration: Registration, session_ids: Sequence[int]) -
         wanted = list(dict.fromkeys(session_ids))
         sessions = _lock_sessions([*current, *wanted])
         chosen = _validate_choice(registration.event, sessions, wanted)
-        dropped = [current[pk] for pk in current if pk not in wanted]
+        # A session that stopped taking sign-ups is not offered for choice, so not choosing it again
+        # is no choice against it: its place stays, as the organiser who switched it off was told.
+        dropped = [current[pk] for pk in current if pk not in wanted and sessions[pk].takes_registrations]
         added = [session for session in chosen if session.pk not in current]
         if not dropped and not added:
             return registration
