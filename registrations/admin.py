@@ -29,6 +29,24 @@ WAITING_LIST_LATER = _(
 )
 
 
+def _promoted_message(promoted, session) -> str:
+    return ngettext(
+        "%(names)s kreeg een plaats in “%(session)s” (van de wachtlijst) en een e-mail.",
+        "%(names)s kregen een plaats in “%(session)s” (van de wachtlijst) en een e-mail.",
+        len(promoted),
+    ) % {"names": ", ".join(place.registration.name for place in promoted), "session": session.title}
+
+
+def _place_removed_message(removal, session) -> str:
+    if removal.was_confirmed:
+        text = _(
+            "%(name)s is de plaats in “%(session)s” kwijt en krijgt een e-mail met een annulering voor de agenda."
+        )
+    else:
+        text = _("%(name)s staat niet meer op de wachtlijst van “%(session)s” en krijgt een e-mail.")
+    return text % {"name": removal.notified.name, "session": session.title}
+
+
 class SessionFilter(admin.SimpleListFilter):
     title = _("sessie")
     parameter_name = "sessie"
@@ -162,10 +180,15 @@ class RegistrationAdmin(events_admin.ModelAdmin):
         formset.save(commit=False)
         for place in formset.deleted_objects:
             try:
-                services.remove_place(place=place)
+                removal = services.remove_place(place=place)
             except services.TryAgainLater:
                 place.delete()
                 self.message_user(request, WAITING_LIST_LATER, messages.WARNING)
+                continue
+            if removal.notified is not None:
+                self.message_user(request, _place_removed_message(removal, place.session), messages.INFO)
+            if removal.promoted:
+                self.message_user(request, _promoted_message(removal.promoted, place.session), messages.INFO)
 
     def changelist_view(self, request, extra_context=None):
         # Failed (retried) and given up, except what can never go (an anonymised registration's).
@@ -639,6 +662,36 @@ def _participants_link(session):
     return format_html('<a href="{}">{}</a>', url, _("lijst en wachtlijst"))
 
 
+def _who_holds_places(session) -> str:
+    """ "3 deelnemers hebben een plaats in “X” en 2 staan op de wachtlijst.", or "" when nobody has a
+    place or waits, or when the stored session takes no sign-ups already (then nothing changes)."""
+    if not Session.objects.filter(pk=session.pk, takes_registrations=True).exists():
+        return ""
+    taken = services.places_taken(session=session)
+    waiting = Place.objects.waiting().filter(session_id=session.pk).count()
+    if not taken and not waiting:
+        return ""
+    places = ngettext("%(count)d deelnemer heeft een plaats", "%(count)d deelnemers hebben een plaats", taken)
+    in_line = ngettext("%(count)d staat op de wachtlijst", "%(count)d staan op de wachtlijst", waiting)
+    return _("%(places)s in “%(session)s” en %(waiting)s.") % {
+        "places": places % {"count": taken},
+        "session": session.title,
+        "waiting": in_line % {"count": waiting},
+    }
+
+
+def _signup_switched_off(session) -> list[str]:
+    """What switching a session's sign-up off means for those who have a place in it or wait."""
+    held = _who_holds_places(session)
+    if not held:
+        return []
+    meaning = _(
+        "Zonder aanmelden blijven hun plaatsen en de wachtlijst geldig en krijgt niemand bericht; de sessie "
+        "neemt alleen geen nieuwe aanmelders meer aan. Moet de sessie niet doorgaan, laat haar dan vervallen."
+    )
+    return [f"{held} {meaning}"]
+
+
 class PlacesExtension(programme_admin.SessionAdminExtension):
     columns = [
         programme_admin.AdminColumn("places", _places, description=_("plaatsen"), ordering="capacity"),
@@ -652,7 +705,10 @@ class PlacesExtension(programme_admin.SessionAdminExtension):
         return with_place_counts(queryset)
 
     def consequences(self, session, cleaned_data):
-        """A capacity lowered below the places taken: who is then over the limit (they keep their place)."""
+        """A capacity lowered below the places taken: who is then over the limit (they keep their place).
+        Sign-up switched off while people have a place or wait: how many (their places stay)."""
+        if session.pk and not cleaned_data.get("takes_registrations", True):
+            return _signup_switched_off(session)
         capacity = cleaned_data.get("capacity")
         if not session.pk or capacity is None or not cleaned_data.get("takes_registrations", True):
             return []
@@ -691,25 +747,39 @@ class PlacesExtension(programme_admin.SessionAdminExtension):
         ]
 
     def import_errors(self, session):
-        """An import does not lower a session's places below those taken: on the session's page the
-        organiser sees who is then over the limit before confirming, a file shows no one."""
-        if session.pk is None or not session.takes_registrations or session.capacity is None:
-            return []
+        """An import does not lower a session's places below those taken, nor switch its sign-up off
+        while people have a place or wait: on the session's page the organiser sees what it causes
+        before confirming, a file shows nothing."""
+        if session.pk is None:
+            return {}
+        if not session.takes_registrations:
+            held = _who_holds_places(session)
+            if not held:
+                return {}
+            refusal = _(
+                "Een import zet aanmelden niet uit zolang er deelnemers zijn: schrijf “ja”, of zet aanmelden "
+                "uit op de pagina van de sessie, die eerst laat zien wat het betekent."
+            )
+            return {"takes_registrations": [f"{held} {refusal}"]}
+        if session.capacity is None:
+            return {}
         taken = services.places_taken(session=session)
         if taken <= session.capacity:
-            return []
-        return [
-            ngettext(
-                "%(taken)d deelnemer heeft al een plaats in “%(session)s”; het bestand noemt %(capacity)d als "
-                "aantal plaatsen. Niemand verliest zijn plaats door een import: geef minstens %(taken)d plaatsen, "
-                "of verlaag het aantal op de pagina van de sessie, die laat zien wie het raakt.",
-                "%(taken)d deelnemers hebben al een plaats in “%(session)s”; het bestand noemt %(capacity)d als "
-                "aantal plaatsen. Niemand verliest zijn plaats door een import: geef minstens %(taken)d plaatsen, "
-                "of verlaag het aantal op de pagina van de sessie, die laat zien wie het raakt.",
-                taken,
-            )
-            % {"taken": taken, "session": session.title, "capacity": session.capacity}
-        ]
+            return {}
+        return {
+            "capacity": [
+                ngettext(
+                    "%(taken)d deelnemer heeft al een plaats in “%(session)s”; het bestand noemt %(capacity)d als "
+                    "aantal plaatsen. Niemand verliest zijn plaats door een import: geef minstens %(taken)d plaatsen, "
+                    "of verlaag het aantal op de pagina van de sessie, die laat zien wie het raakt.",
+                    "%(taken)d deelnemers hebben al een plaats in “%(session)s”; het bestand noemt %(capacity)d als "
+                    "aantal plaatsen. Niemand verliest zijn plaats door een import: geef minstens %(taken)d plaatsen, "
+                    "of verlaag het aantal op de pagina van de sessie, die laat zien wie het raakt.",
+                    taken,
+                )
+                % {"taken": taken, "session": session.title, "capacity": session.capacity}
+            ]
+        }
 
     def session_saved(self, session, changed):
         """A new time or room goes to the calendars of everyone with a place, and free places (a raised
@@ -729,20 +799,7 @@ class PlacesExtension(programme_admin.SessionAdminExtension):
                 )
             )
         if outcome.promoted:
-            shown.append(
-                (
-                    messages.INFO,
-                    ngettext(
-                        "%(names)s kreeg een plaats in “%(session)s” (van de wachtlijst) en een e-mail.",
-                        "%(names)s kregen een plaats in “%(session)s” (van de wachtlijst) en een e-mail.",
-                        len(outcome.promoted),
-                    )
-                    % {
-                        "names": ", ".join(place.registration.name for place in outcome.promoted),
-                        "session": session.title,
-                    },
-                )
-            )
+            shown.append((messages.INFO, _promoted_message(outcome.promoted, session)))
         if outcome.waiting_list_busy:
             shown.append(
                 (

@@ -67,6 +67,10 @@ SUBJECTS = {
     EmailLog.Kind.SESSION_CHANGED: lambda: _("Gewijzigd: %(session)s"),
     EmailLog.Kind.SESSION_CANCELLED: lambda: _("Vervallen: %(session)s"),
     EmailLog.Kind.SESSION_CANCELLED_WAITING: lambda: _("Vervallen: %(session)s"),
+    EmailLog.Kind.PLACE_REMOVED: lambda: _("Je plaats in “%(session)s” is vervallen"),
+    EmailLog.Kind.PLACE_REMOVED_WAITING: lambda: _(
+        "Je plaats op de wachtlijst van “%(session)s” is vervallen"
+    ),
 }
 WITH_CALENDAR = {
     EmailLog.Kind.CONFIRMATION,
@@ -466,11 +470,15 @@ def _waiting_position(place: Place) -> int:
     return Place.objects.waiting().filter(session_id=place.session_id, pk__lt=place.pk).count() + 1
 
 
+# Mails that take the sessions recorded with them (EmailLog.calendar_cancellations) out of the calendar.
+CANCELS_CALENDAR_ENTRIES = {EmailLog.Kind.CHANGE, EmailLog.Kind.CANCELLATION, EmailLog.Kind.PLACE_REMOVED}
+
+
 def _calendar_cancellations(log: EmailLog, places: list[Place]) -> list:
     """The sessions whose calendar entries the message removes (recorded with it), leaving out any
     in which the person holds a confirmed place again by now: the message is rendered when it is
     sent, and must not cancel what its own REQUEST (or a later mail) keeps."""
-    if log.kind not in (EmailLog.Kind.CHANGE, EmailLog.Kind.CANCELLATION) or log.pk is None:
+    if log.kind not in CANCELS_CALENDAR_ENTRIES or log.pk is None:
         return []
     confirmed = {place.session_id for place in places if place.is_confirmed}
     sessions = (
@@ -603,6 +611,10 @@ def build_message(log: EmailLog) -> EmailMultiAlternatives:
         if calendar_cancellations:
             cancel = personal_calendars.sessions_cancellation(registration, calendar_cancellations)
             message.attach("afgemeld.ics", cancel, "text/calendar; method=CANCEL")
+    elif log.kind == EmailLog.Kind.PLACE_REMOVED and calendar_cancellations:
+        # The same CANCEL as for a session dropped from one's choices (same UID, higher SEQUENCE).
+        cancel = personal_calendars.sessions_cancellation(registration, calendar_cancellations)
+        message.attach("afgemeld.ics", cancel, "text/calendar; method=CANCEL")
     elif log.kind == EmailLog.Kind.CANCELLATION:
         cancel = personal_calendars.cancellation(registration, calendar_cancellations)
         message.attach("afmelding.ics", cancel, "text/calendar; method=CANCEL")

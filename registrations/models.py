@@ -335,6 +335,8 @@ class EmailLog(models.Model):
         SESSION_CHANGED = "session_changed", _("Sessie gewijzigd (agenda-update)")
         SESSION_CANCELLED = "session_cancelled", _("Sessie vervallen (agenda-annulering)")
         SESSION_CANCELLED_WAITING = "session_cancelled_waiting", _("Sessie vervallen (wachtlijst)")
+        PLACE_REMOVED = "place_removed", _("Plaats vervallen (agenda-annulering)")
+        PLACE_REMOVED_WAITING = "place_removed_waiting", _("Wachtlijstplaats vervallen")
         MAILING = "mailing", _("Bericht van de organisatie")
         # Sent by the surveys app (its subject and template: surveys.emails.SurveyExtension).
         SURVEY_INVITATION = "survey_invitation", _("Uitnodiging evaluatie")

@@ -515,7 +515,8 @@ def change_sessions(*, registration: Registration, session_ids: Sequence[int]) -
     """Replace a registration's session choices while sign-up is open.
 
     A kept choice keeps its place (confirmed or on the waiting list); a new one is taken as on
-    sign-up; a dropped confirmed place goes to the first on that session's waiting list.
+    sign-up; a dropped confirmed place goes to the first on that session's waiting list. A place in
+    a session that no longer takes sign-ups (so is not offered) stays.
     Side effects: the change confirmation (a calendar REQUEST for the day and the confirmed places,
     and a CANCEL for the sessions whose confirmed places were dropped, recorded with the message),
     and a promotion e-mail to whoever moves up.
@@ -532,7 +533,9 @@ def change_sessions(*, registration: Registration, session_ids: Sequence[int]) -
         wanted = list(dict.fromkeys(session_ids))
         sessions = _lock_sessions([*current, *wanted])
         chosen = _validate_choice(registration.event, sessions, wanted)
-        dropped = [current[pk] for pk in current if pk not in wanted]
+        # A session that stopped taking sign-ups is not offered for choice, so not choosing it again
+        # is no choice against it: its place stays, as the organiser who switched it off was told.
+        dropped = [current[pk] for pk in current if pk not in wanted and sessions[pk].takes_registrations]
         added = [session for session in chosen if session.pk not in current]
         if not dropped and not added:
             return registration
@@ -628,18 +631,48 @@ def delete_registration(*, registration: Registration) -> None:
         registration.delete()
 
 
-def remove_place(*, place: Place) -> list[Place]:
+@dataclasses.dataclass(frozen=True)
+class PlaceRemoval:
+    """What taking one place away did: whether its holder was told (`notified`, None when the place
+    was gone already or the registration has no address), and who moved up from the waiting list."""
+
+    notified: Registration | None = None
+    was_confirmed: bool = False
+    promoted: tuple[Place, ...] = ()
+
+
+def remove_place(*, place: Place) -> PlaceRemoval:
     """Take one place away from a registration (an organiser in the admin).
 
-    A confirmed place goes to the first on the session's waiting list. Returns who was promoted.
-    Side effects: promotion e-mails. Raises TryAgainLater when the lock cannot be had in time.
+    A confirmed place goes to the first on the session's waiting list. The person who held it is
+    told: for a confirmed place "Je plaats in “<sessie>” is vervallen" with a METHOD:CANCEL for the
+    session's calendar entry (afgemeld.ics, as after dropping a session from one's choices); for a
+    waiting-list place a short mail without calendar (it never was in their calendar).
+    Side effects: that e-mail and promotion e-mails, after the commit.
+    Raises TryAgainLater when the lock cannot be had in time.
     """
     with locking_transaction():
         session = _lock_sessions([place.session_id]).get(place.session_id)
-        deleted, _counts = Place.objects.filter(pk=place.pk).delete()
-        if session is None or not deleted:
-            return []
-        return _fill(session)
+        held = Place.objects.select_related("registration").filter(pk=place.pk).first()
+        if session is None or held is None:
+            return PlaceRemoval()
+        held.delete()
+        registration = held.registration
+        notified = None
+        if registration.is_active and not registration.anonymised_at and registration.email:
+            if held.is_confirmed:
+                emails.queue(
+                    registration,
+                    EmailLog.Kind.PLACE_REMOVED,
+                    session=session,
+                    calendar_cancellations=[session],
+                )
+            else:
+                emails.queue(registration, EmailLog.Kind.PLACE_REMOVED_WAITING, session=session)
+            notified = registration
+        return PlaceRemoval(
+            notified=notified, was_confirmed=held.is_confirmed, promoted=tuple(_fill(session))
+        )
 
 
 def queue_reminders(*, today: datetime.date | None = None) -> int:

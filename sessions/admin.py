@@ -46,11 +46,12 @@ class SessionAdminExtension:
         capacity lowered below the places taken); empty when nothing needs confirming."""
         return []
 
-    def import_errors(self, session: Session) -> list[str]:
+    def import_errors(self, session: Session) -> dict[str, list[str]]:
         """What a spreadsheet import may not do to this existing session (carrying the file's values,
-        not yet saved): what the admin's form would first ask the organiser to confirm. The row is
-        refused with these messages, and then nothing of the file is saved."""
-        return []
+        not yet saved): what the admin's form would first ask the organiser to confirm, as messages by
+        field name (the column they are shown under). The row is refused with these messages, and then
+        nothing of the file is saved."""
+        return {}
 
     def session_saved(self, session: Session, changed: Sequence[str]) -> list[tuple[int, str]]:
         """Called after a session was saved: on its page, on the programme screen or by the

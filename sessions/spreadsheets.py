@@ -432,12 +432,11 @@ class ProgrammeResource(resources.ModelResource):
                     instance.clean()
                 except ValidationError as error:
                     errors.setdefault(NON_FIELD_ERRORS, []).extend(error.messages)
-                if "capacity" not in errors and instance.pk is not None:
-                    refused = [
-                        text for extension in self.extensions for text in extension.import_errors(instance)
-                    ]
-                    if refused:
-                        errors["capacity"] = refused
+                if instance.pk is not None:
+                    for extension in self.extensions:
+                        for name, texts in extension.import_errors(instance).items():
+                            if name not in errors:
+                                errors.setdefault(name, []).extend(texts)
                 clash = self._room_clash(instance)
                 if clash is not None:
                     errors["location"] = [

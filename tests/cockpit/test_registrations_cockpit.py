@@ -8,6 +8,7 @@ from html import unescape
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core import mail
 from django.urls import reverse
 
 from registrations.models import EmailLog, Registration
@@ -275,3 +276,67 @@ def test_lowering_a_capacity_on_the_session_page_asks_first(organiser_client):
     assert warned.status_code == 200
     assert "met 1 plaatsen zit 1 van hen boven het maximum: Bram de Vries." in page_text(warned)
     assert confirmed.status_code == 302
+
+
+def test_switching_sign_up_off_on_the_session_page_asks_first_and_keeps_the_places(
+    organiser_client, django_capture_on_commit_callbacks
+):
+    event = open_event()
+    session = signup_session(event, title="Woningmarkt", capacity=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        for name in ["Anna Bakker", "Bram de Vries", "Cem Yilmaz"]:
+            sign_up(event, [session], name=name)
+    mail.outbox.clear()
+    url = reverse("admin:programme_session_change", args=[session.pk])
+    data = {
+        "event": event.pk,
+        "title": session.title,
+        "slug": session.slug,
+        "kind": session.kind,
+        "start_time": session.start_time.strftime("%H:%M"),
+        "end_time": session.end_time.strftime("%H:%M"),
+        "capacity": "2",
+        "speaker_roles-TOTAL_FORMS": "0",
+        "speaker_roles-INITIAL_FORMS": "0",
+        "materials-TOTAL_FORMS": "0",
+        "materials-INITIAL_FORMS": "0",
+        "_save": "Opslaan",
+    }  # "takes_registrations" unticked
+
+    warned = organiser_client.post(url, data)
+    session.refresh_from_db()
+    takes_registrations_after_warning = session.takes_registrations
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = organiser_client.post(url, {**data, "confirm_consequences": "on"})
+
+    assert warned.status_code == 200
+    assert (
+        "2 deelnemers hebben een plaats in “Woningmarkt” en 1 staat op de wachtlijst. Zonder aanmelden "
+        "blijven hun plaatsen en de wachtlijst geldig en krijgt niemand bericht; de sessie neemt alleen geen "
+        "nieuwe aanmelders meer aan. Moet de sessie niet doorgaan, laat haar dan vervallen."
+    ) in page_text(warned)
+    assert takes_registrations_after_warning is True
+    assert confirmed.status_code == 302
+    session.refresh_from_db()
+    assert session.takes_registrations is False
+    assert statuses(session) == {"confirmed": ["Anna Bakker", "Bram de Vries"], "waiting": ["Cem Yilmaz"]}
+    assert mail.outbox == []
+
+
+def test_switching_sign_up_off_without_places_saves_without_asking(organiser_client):
+    event = open_event()
+    session = signup_session(event, title="Woningmarkt", capacity=2)
+    url = reverse("admin:programme_session_programme", args=[event.pk]) + f"?sessie={session.pk}"
+    data = {
+        "start_time": session.start_time.strftime("%H:%M"),
+        "end_time": session.end_time.strftime("%H:%M"),
+        "title": session.title,
+        "kind": session.kind,
+        "capacity": "2",
+    }
+
+    response = organiser_client.post(url, data)
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.takes_registrations is False

@@ -204,3 +204,45 @@ def test_import_confirmation_is_refused_when_places_were_taken_since_the_dry_run
     ]
     session.refresh_from_db()
     assert session.capacity == 3
+
+
+def test_import_switching_sign_up_off_while_people_have_a_place_or_wait_is_refused_and_saves_nothing(
+    organiser_client, full_session, django_capture_on_commit_callbacks
+):
+    event, session = full_session
+    mail.outbox.clear()
+    upload = csv_file(
+        "Nieuw,09:30,10:15,Zaal 2,,,,,,",
+        "Wonen in de wijk,11:00,12:00,Zaal 1,,,,,2,nee",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        preview = dry_run(organiser_client, event, upload)
+
+    assert outcome_rows(preview) == [
+        "2 Goed: nieuwe sessie Nieuw 09:30–10:15",
+        "3 aanmelden: 2 deelnemers hebben een plaats in “Wonen in de wijk” en 2 staan op de wachtlijst. Een "
+        "import zet aanmelden niet uit zolang er deelnemers zijn: schrijf “ja”, of zet aanmelden uit op de "
+        "pagina van de sessie, die eerst laat zien wat het betekent. Wonen in de wijk 11:00–12:00",
+    ]
+    assert "Accepteer de import" not in preview.content.decode()
+    session.refresh_from_db()
+    assert session.takes_registrations is True
+    assert list(Session.objects.filter(event=event).values_list("title", flat=True)) == ["Wonen in de wijk"]
+    assert statuses(session) == {"confirmed": ["Anna", "Bram"], "waiting": ["Cees", "Dirk"]}
+    assert mail.outbox == []
+
+
+def test_import_switches_sign_up_off_for_a_session_nobody_signed_up_for(organiser_client):
+    event = open_event(title="Netwerkdag Ede", date=datetime.date(2030, 5, 1))
+    session = signup_session(
+        event, title="Wonen in de wijk", capacity=20,
+        start_time=datetime.time(11, 0), end_time=datetime.time(12, 0),
+    )  # fmt: skip
+
+    preview = dry_run(organiser_client, event, csv_file("Wonen in de wijk,11:00,12:00,,,,,,20,nee"))
+    done = confirm(organiser_client, preview)
+
+    assert messages_of(done) == ["Programma ingelezen: 0 nieuwe sessies, 1 bijgewerkt."]
+    session.refresh_from_db()
+    assert session.takes_registrations is False

@@ -261,6 +261,26 @@ def test_change_without_changes_sends_nothing():
     assert list(EmailLog.objects.values_list("kind", flat=True)) == ["confirmation"]
 
 
+def test_change_keeps_the_place_in_a_session_that_stopped_taking_sign_ups():
+    event = open_event()
+    walk = signup_session(
+        event, title="Wandeling", start_time=datetime.time(12, 30), end_time=datetime.time(13, 15)
+    )
+    morning, other = signup_session(event, title="Wonen"), signup_session(event, title="Werken")
+    anna = sign_up(event, [walk, morning], name="Anna")
+    walk.takes_registrations = False
+    walk.save()
+
+    # The personal page no longer offers the walk, so it sends only the morning choice.
+    services.change_sessions(registration=anna, session_ids=[other.pk])
+
+    assert statuses(walk) == {"confirmed": ["Anna"], "waiting": []}
+    assert statuses(other) == {"confirmed": ["Anna"], "waiting": []}
+    assert statuses(morning) == {"confirmed": [], "waiting": []}
+    change = EmailLog.objects.get(kind="change")
+    assert [session.title for session in change.calendar_cancellations.all()] == ["Wonen"]
+
+
 def test_change_after_closing_is_refused():
     event = open_event()
     session = signup_session(event)
