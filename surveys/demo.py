@@ -16,7 +16,7 @@ from g40events import clock
 from g40events.models import Event
 from registrations.models import EmailLog
 from surveys.models import Invitation, OpenAnswer, Question, RatingCount, Survey, hash_token, token_for
-from surveys.services import attended_sessions, create_survey, participants
+from surveys.services import attended_session_ids, create_survey, participants
 
 ANSWERED_SHARE = 0.48
 TAKE_AWAY = [
@@ -108,8 +108,7 @@ def load_demo_survey(*, event: Event, seed: int = 2404) -> int:
 
         # Each session has its own mood; the day does well. The sessions are those the form asks
         # about: attended where the door took attendance, else the confirmed places.
-        by_pk = {person.pk: person for person in people}
-        sessions_of = {pk: [s.pk for s in attended_sessions(by_pk[pk])] for pk in sorted(answered)}
+        sessions_of = attended_session_ids(event.pk, sorted(answered))
         mood = {session_id: rng.uniform(3.2, 4.5) for ids in sessions_of.values() for session_id in ids}
         counts: Counter = Counter()
         for registration_id in sorted(answered):

@@ -4,7 +4,7 @@ import dataclasses
 import datetime
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 
 from checkin.models import Attendance, CheckIn
 from g40events import clock
@@ -61,16 +61,33 @@ def participants(event: Event):
 def attended_sessions(registration: Registration) -> list[Session]:
     """The sessions the person attended, in time order: where attendance was taken at the door,
     what was taken there; in the other sessions, the confirmed places."""
-    event_id = registration.event_id
-    counted = Attendance.objects.filter(session__event_id=event_id).values("session_id")
-    attended = Attendance.objects.filter(registration=registration).values("session_id")
-    placed = Place.objects.confirmed().filter(registration=registration).exclude(session_id__in=counted)
+    ids = attended_session_ids(registration.event_id, [registration.pk])[registration.pk]
     return list(
-        Session.objects.filter(event_id=event_id)
-        .filter(Q(pk__in=attended) | Q(pk__in=placed.values("session_id")))
+        Session.objects.filter(pk__in=ids)
         .prefetch_related("pillars")
         .order_by("start_time", "end_time", "title")
     )
+
+
+def attended_session_ids(event_id: int, registration_ids) -> dict[int, list[int]]:
+    """For registrations of one netwerkdag: the ids of the sessions each attended, in time order
+    (the rule of attended_sessions), in three queries however many they are."""
+    counted = Attendance.objects.filter(session__event_id=event_id).values("session_id")
+    attended = set(
+        Attendance.objects.filter(
+            session__event_id=event_id, registration_id__in=registration_ids
+        ).values_list("registration_id", "session_id")
+    )
+    placed = set(
+        Place.objects.confirmed()
+        .filter(session__event_id=event_id, registration_id__in=registration_ids)
+        .exclude(session_id__in=counted)
+        .values_list("registration_id", "session_id")
+    )
+    in_time_order = Session.objects.filter(event_id=event_id).order_by("start_time", "end_time", "title")
+    sessions = list(in_time_order.values_list("pk", flat=True))
+    taken = attended | placed
+    return {pk: [session for session in sessions if (pk, session) in taken] for pk in registration_ids}
 
 
 @dataclasses.dataclass

@@ -1,7 +1,11 @@
+import contextlib
+import datetime
 import os
 import shutil
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models.signals import post_migrate
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -13,6 +17,36 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Under xdist with `--dist loadgroup` (as `make test` runs), the browser tests run one after
+    another in one process, beside the other tests in the rest: two Chromiums at once on two cores
+    slowed both; one Chromium and its demo are started once instead of in every process."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_looked_up_when_asked():
+    """WhiteNoise finds a static file when it is asked for, as under DEBUG, rather than listing every
+    app's files each time a test client starts (which took seconds of every test run)."""
+    from django.test import override_settings
+
+    with override_settings(WHITENOISE_AUTOREFRESH=True):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashing():
+    """Passwords are hashed with a fast hasher in tests: the real one takes a quarter of a second
+    on purpose, once for each account a test makes and each sign-in."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -112,17 +146,22 @@ LISTED_TEST_DOMAINS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _listed_test_domains(request):
-    if request.node.get_closest_marker("django_db") is None:
+def _add_listed_test_domains(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    """Puts the listed test domains in the database whenever it is made or emptied: after the
+    migrations that make the test database, and after each flush that empties it (Django's
+    transactional tests). Tests in a transaction find them as they find the migrations' rows."""
+    if sender.label != "g40events":
         return
     from g40events.models import EmailDomain, Organisation
 
-    organisation, _ = Organisation.objects.get_or_create(
+    organisation, _ = Organisation.objects.using(using).get_or_create(
         name="Testorganisatie met bekende e-maildomeinen", defaults={"kind": Organisation.Kind.OTHER}
     )
     for domain in LISTED_TEST_DOMAINS:
-        EmailDomain.objects.get_or_create(domain=domain, defaults={"organisation": organisation})
+        EmailDomain.objects.using(using).get_or_create(domain=domain, defaults={"organisation": organisation})
+
+
+post_migrate.connect(_add_listed_test_domains, dispatch_uid="g40events-tests-listed-domains")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -147,3 +186,101 @@ def _empty_tables_by_delete_on_postgresql():
     DatabaseOperations.sql_flush = sql_flush
     yield
     DatabaseOperations.sql_flush = truncate
+
+
+# The demo as the browser tests load it, kept per test process after its first load: loading it
+# (organisations, two netwerkdagen, sign-ups, check-ins, a survey) takes seconds, putting its rows
+# back takes milliseconds. Keyed by the settings the demo reads.
+_demo_snapshots: dict[tuple, "DemoSnapshot"] = {}
+
+
+@pytest.fixture
+def demo(settings, tmp_path, tmp_path_factory, live_server, transactional_db):
+    """The demo (without its organiser account), on the site clock of 1 May 2024, with its uploads
+    in this test's MEDIA_ROOT and its links pointing at the live server. For tests that commit, as
+    browser tests do: the first such test of a process loads it with `load_demo`, each later one
+    gets the same rows and files back."""
+    from django.core.management import call_command
+
+    settings.SITE_DATE = datetime.date(2024, 5, 1)
+    settings.MEDIA_ROOT = tmp_path
+    settings.SITE_URL = live_server.url
+    key = (settings.SITE_DATE, settings.SITE_URL)
+    snapshot = _demo_snapshots.get(key)
+    if snapshot is not None:
+        snapshot.restore(media_root=tmp_path)
+        return
+    call_command("load_demo", no_organiser=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    _demo_snapshots[key] = DemoSnapshot.take(media_root=tmp_path, store=tmp_path_factory.mktemp("demo"))
+
+
+class DemoSnapshot:
+    """Every table's rows and the uploaded files, as they stand, to be put back after a test has
+    emptied the tables (Django's transactional tests do) or changed them.
+
+    On PostgreSQL the rows are copied out and back with COPY (text format: values come back exactly
+    as they went out); on SQLite they are kept in a database file of their own, attached while they
+    are copied. Foreign keys are checked at commit on both (Django declares them deferred), so the
+    tables go back in any order. Sequences are left alone: they only go up, so they are past every
+    kept id.
+    """
+
+    def __init__(self, tables, rows, media):
+        self.tables, self.rows, self.media = tables, rows, media
+
+    @classmethod
+    def take(cls, *, media_root, store):
+        from django.db import connection
+
+        tables = sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+        quote = connection.ops.quote_name
+        if connection.vendor == "postgresql":
+            rows = {}
+            with connection.cursor() as cursor:
+                for table in tables:
+                    with cursor.cursor.copy(f"COPY {quote(table)} TO STDOUT") as copy:
+                        rows[table] = b"".join(bytes(block) for block in copy)
+        else:
+            rows = store / "demo.sqlite3"
+            with connection.cursor() as cursor, cls._attached(cursor, rows):
+                for table in tables:
+                    cursor.execute(
+                        f"CREATE TABLE snapshot.{quote(table)} AS SELECT * FROM main.{quote(table)}"
+                    )
+        media = store / "media"
+        shutil.copytree(media_root, media)
+        return cls(tables, rows, media)
+
+    def restore(self, *, media_root):
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import connection, transaction
+
+        quote = connection.ops.quote_name
+        postgresql = connection.vendor == "postgresql"
+        with connection.cursor() as cursor, contextlib.ExitStack() as stack:
+            if not postgresql:
+                stack.enter_context(self._attached(cursor, self.rows))
+            with transaction.atomic():
+                for table in self.tables:
+                    cursor.execute(f"DELETE FROM {quote(table)}")
+                for table in self.tables:
+                    if not postgresql:
+                        cursor.execute(
+                            f"INSERT INTO main.{quote(table)} SELECT * FROM snapshot.{quote(table)}"
+                        )
+                    elif self.rows[table]:
+                        with cursor.cursor.copy(f"COPY {quote(table)} FROM STDIN") as copy:
+                            copy.write(self.rows[table])
+        # The flush after the last test made content types anew, with other ids than these.
+        ContentType.objects.clear_cache()
+        shutil.copytree(self.media, media_root, dirs_exist_ok=True)
+
+    @staticmethod
+    @contextlib.contextmanager
+    def _attached(cursor, path):
+        """The SQLite file at `path` as the schema `snapshot` (outside a transaction, as SQLite wants)."""
+        cursor.execute("ATTACH DATABASE %s AS snapshot", [str(path)])
+        try:
+            yield
+        finally:
+            cursor.execute("DETACH DATABASE snapshot")

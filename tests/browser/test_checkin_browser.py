@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 
 from checkin import codes, qr
 from checkin.models import Attendance, CheckIn, Method
-from tests.browser.test_registration_browser import axe_violations
-from tests.browser.test_security_browser import ViolationWatch
+from tests.browser.axe import axe_violations
+from tests.browser.csp import ViolationWatch
 from tests.checkin.helpers import day, desk_user, sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db.models import Count, Q
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -17,20 +16,12 @@ from registrations import services
 from registrations.models import Place, Registration
 from registrations.services import PersonData
 from sessions.models import Session
+from tests.browser.axe import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 # The seven-item programme of issue 9 took about 165 clicks and fields before the programme screen.
 MOST_CLICKS_AND_FIELDS = 60
-
-
-@pytest.fixture
-def demo(settings, tmp_path, live_server):
-    settings.SITE_DATE = datetime.date(2024, 5, 1)
-    settings.MEDIA_ROOT = tmp_path
-    settings.SITE_URL = live_server.url
-    call_command("load_demo", no_organiser=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 @pytest.fixture
@@ -113,15 +104,6 @@ def headings_split_mid_word(page) -> dict[str, list[str]]:
         if heading["lines"]
         and (heading["overflows"] or " ".join(heading["lines"]).split() != heading["text"].split())
     }
-
-
-def axe_violations(page) -> list:
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = Axe().run(page, options=WCAG_21_AA).response["violations"]
-    return [
-        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]} for v in violations
-    ]
 
 
 def test_organiser_builds_the_seven_item_programme_in_at_most_60_clicks_and_fields(

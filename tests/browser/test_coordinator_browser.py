@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, Permission, User
 from playwright.sync_api import expect
 
 from g40events.permissions import COORDINATOR_PERMISSIONS, COORDINATORS_GROUP
+from tests.browser.axe import axe_violations
 from tests.factories import make_event, make_session, make_speaker, make_theme_group
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,7 +70,6 @@ def test_coordinator_works_on_own_sessions_only(live_server, page):
 
 
 def test_coordinator_works_on_the_programme_screen_with_own_sessions_only(live_server, page):
-    from tests.browser.test_cockpit_browser import axe_violations
 
     carla = User.objects.create_user("carla", password="een-lang-wachtwoord", is_staff=True)
     carla.groups.add(coordinators_group())

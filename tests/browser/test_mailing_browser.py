@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from registrations.models import EmailLog, Registration
-from tests.browser.test_registration_browser import axe_violations
+from tests.browser.axe import axe_violations
 from tests.registrations.helpers import open_event, sign_up, signup_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

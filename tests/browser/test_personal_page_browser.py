@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 from registrations import services
 from registrations.models import Registration
 from sessions.models import Session
-from tests.browser.test_registration_browser import DORDRECHT, axe_violations, demo  # noqa: F401
+from tests.browser.axe import axe_violations
+from tests.browser.test_registration_browser import DORDRECHT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +26,7 @@ def sign_up(event, session, name, email):
     ).registration
 
 
-def test_see_the_waiting_list_number_correct_the_details_cancel_and_sign_up_again(live_server, demo, page):  # noqa: F811
+def test_see_the_waiting_list_number_correct_the_details_cancel_and_sign_up_again(live_server, demo, page):
     fysiek = Session.objects.get(title="Fysieke pijler", event__slug=DORDRECHT.split("/")[2])
     Session.objects.filter(pk=fysiek.pk).update(capacity=1)
     for name in ["Bram", "Cem"]:

@@ -1,21 +1,22 @@
 """A colleague finds the next netwerkdag, its programme, a session and a speaker, in a real browser.
 
 Runs the demo data in Debian's Chromium; axe-core checks every public page type at desktop and
-phone widths against the WCAG 2.1 A and AA rules.
+phone widths against the WCAG 2.1 A and AA rules, and Chromium reports no Content-Security-Policy
+violation on them.
 """
 
-import datetime
 import json
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
+
+from tests.browser.axe import axe_violations
+from tests.browser.csp import ViolationWatch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DEVENTER = "/netwerkdagen/ambtelijke-netwerkdag-deventer-2024/"
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 PUBLIC_PAGES = {
     "home": "/",
@@ -34,13 +35,6 @@ PUBLIC_PAGES = {
     "accessibility statement": "/toegankelijkheid/",
     "not found": "/bestaat-niet/",
 }
-
-
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.SITE_DATE = datetime.date(2024, 5, 1)
-    settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo", no_organiser=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def test_colleague_finds_the_next_netwerkdag_programme_session_and_speaker(live_server, demo, page):
@@ -124,28 +118,25 @@ def test_keyboard_user_can_skip_to_the_content(live_server, demo, page):
 
 
 def run_axe(browser_page, base_url):
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
+    """axe's violations per page, and the Content-Security-Policy violations Chromium reported."""
     found = {}
+    watch = ViolationWatch(browser_page)
     for name, path in PUBLIC_PAGES.items():
-        browser_page.goto(base_url + path)
-        violations = axe.run(browser_page, options=WCAG_21_AA).response["violations"]
-        if violations:
-            found[name] = [
-                {"id": v["id"], "help": v["help"], "nodes": [node["target"] for node in v["nodes"]]}
-                for v in violations
-            ]
-    return found
+        watch.visit(base_url + path)
+        if violations := axe_violations(browser_page):
+            found[name] = violations
+    return found, watch.found
 
 
-def test_public_pages_have_no_axe_violations_on_a_desktop(live_server, demo, page):
-    violations = run_axe(page, live_server.url)
+def test_public_pages_have_no_axe_or_csp_violations_on_a_desktop(live_server, demo, page):
+    violations, csp_violations = run_axe(page, live_server.url)
 
     assert violations == {}, json.dumps(violations, indent=2)
+    assert csp_violations == {}
 
 
-def test_public_pages_have_no_axe_violations_on_a_phone(live_server, demo, phone_page):
-    violations = run_axe(phone_page, live_server.url)
+def test_public_pages_have_no_axe_or_csp_violations_on_a_phone(live_server, demo, phone_page):
+    violations, csp_violations = run_axe(phone_page, live_server.url)
 
     assert violations == {}, json.dumps(violations, indent=2)
+    assert csp_violations == {}

@@ -1,38 +1,19 @@
 """A colleague signs up for the Dordrecht netwerkdag in a real browser, opens the link from the
 e-mail, changes a session and cancels; axe-core checks the form and the manage page (WCAG 2.1 AA)."""
 
-import datetime
 import json
 import re
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from registrations.models import Place, Registration
+from tests.browser.axe import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DORDRECHT = "/netwerkdagen/ambtelijke-netwerkdag-dordrecht-2024/"
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-
-@pytest.fixture
-def demo(settings, tmp_path, live_server):
-    settings.SITE_DATE = datetime.date(2024, 5, 1)
-    settings.MEDIA_ROOT = tmp_path
-    settings.SITE_URL = live_server.url
-    call_command("load_demo", no_organiser=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def axe_violations(page) -> list:
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = Axe().run(page, options=WCAG_21_AA).response["violations"]
-    return [
-        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]} for v in violations
-    ]
 
 
 def confirmed_sessions(registration) -> list[str]:

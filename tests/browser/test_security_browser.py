@@ -2,87 +2,30 @@
 and Chromium understands the Permissions-Policy.
 
 Every `securitypolicyviolation` event and every CSP message in the console is collected while
-Chromium loads the demo's public pages and an organiser works through the admin.
+a colleague signs up and an organiser works through the admin (the public pages are watched in the
+axe sweeps of test_public_browser.py).
 """
 
-import datetime
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from g40events.models import Event
 from registrations.models import Registration
 from sessions.models import Material, Session
-from tests.browser.test_public_browser import PUBLIC_PAGES
+from tests.browser.axe import axe_violations
+from tests.browser.csp import ViolationWatch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DORDRECHT = "/netwerkdagen/ambtelijke-netwerkdag-dordrecht-2024/"
 
-LISTEN = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(
-    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`
-  );
-});
-"""
 
-
-POLICY_NAMES = ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy")
-
-
-class ViolationWatch:
-    """Collects CSP violations on a page, from the DOM event and from the console (where Chromium
-    also reports a Permissions-Policy it does not understand)."""
-
-    def __init__(self, page):
-        self.page = page
-        self.console = []
-        # On the context, so that popups (the admin's add-another window) listen too.
-        page.context.add_init_script(LISTEN)
-        page.on(
-            "console",
-            lambda message: (
-                self.console.append(message.text)
-                if any(name in message.text for name in POLICY_NAMES)
-                else None
-            ),
-        )
-        self.found = {}
-
-    def visit(self, url):
-        self.page.goto(url)
-        self.note()
-
-    def report(self) -> str:
-        return "\n".join(f"{url}\n  " + "\n  ".join(seen) for url, seen in self.found.items())
-
-    def note(self):
-        self.page.wait_for_load_state("load")
-        events = self.page.evaluate("window.__cspViolations || []")
-        seen = events + self.console
-        if seen:
-            self.found.setdefault(self.page.url, []).extend(seen)
-        self.console.clear()
-        self.page.evaluate("window.__cspViolations = []")
-
-
-@pytest.fixture
-def demo(settings, tmp_path, live_server):
-    settings.SITE_DATE = datetime.date(2024, 5, 1)
-    settings.MEDIA_ROOT = tmp_path
-    settings.SITE_URL = live_server.url
-    call_command("load_demo", no_organiser=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def test_public_pages_raise_no_csp_violations(live_server, demo, page):
+def test_privacy_sign_up_and_personal_pages_raise_no_csp_violations(live_server, demo, page):
+    """The public pages are watched in the axe sweeps of test_public_browser.py."""
     watch = ViolationWatch(page)
-    for path in PUBLIC_PAGES.values():
-        watch.visit(live_server.url + path)
     watch.visit(live_server.url + "/privacy/")
 
     # Sign up for Dordrecht (the form, its errors, the thanks page), then open the personal page.
@@ -219,15 +162,8 @@ def test_an_uploaded_pdf_opens_in_the_browser_and_a_slide_deck_downloads(live_se
 
 
 def test_participation_report_has_no_axe_violations(live_server, organiser_page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    from tests.browser.test_public_browser import WCAG_21_AA
-
     page = organiser_page
     page.goto(live_server.url + "/beheer/registrations/registration/deelname/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Deelname per organisatie")
     expect(page.get_by_role("img", name="Staafdiagram: aangemelde deelnemers per G40-stad")).to_have_count(1)
-    results = Axe().run(page, context={"include": [["#content"]]}, options=WCAG_21_AA).response
-    assert results["violations"] == [], [
-        (v["id"], [n["target"] for n in v["nodes"]]) for v in results["violations"]
-    ]
+    assert axe_violations(page, include="#content") == []

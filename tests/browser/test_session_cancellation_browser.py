@@ -12,8 +12,8 @@ from g40events.models import Event
 from registrations import services
 from registrations.models import place_counts
 from sessions.models import Session
-from tests.browser.test_cockpit_browser import demo, organiser_page  # noqa: F401 - fixtures
-from tests.browser.test_registration_browser import axe_violations
+from tests.browser.axe import axe_violations
+from tests.browser.test_cockpit_browser import organiser_page  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

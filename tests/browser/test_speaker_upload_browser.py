@@ -3,23 +3,15 @@
 import io
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from pypdf import PdfWriter
 
 from sessions import uploads
 from sessions.models import SpeakerUpload
-from tests.browser.test_public_browser import WCAG_21_AA
+from tests.browser.axe import axe_violations
 from tests.factories import make_event, make_session, make_speaker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def axe_violations(page) -> list:
-    return [
-        (v["id"], [n["target"] for n in v["nodes"]])
-        for v in Axe().run(page, options=WCAG_21_AA).response["violations"]
-    ]
 
 
 def test_speaker_sends_a_pdf_through_the_personal_link(live_server, page, settings, tmp_path):

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from surveys.models import Invitation, OpenAnswer, RatingCount
-from tests.browser.test_registration_browser import axe_violations
+from tests.browser.axe import axe_violations
 from tests.surveys.helpers import DAY, netwerkdag, send, sign_up, survey_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,0 +1,40 @@
+"""The browser tests' helpers find what they look for: a page with known faults names them."""
+
+import pytest
+
+from tests.browser.axe import axe_violations
+from tests.browser.csp import ViolationWatch
+
+pytestmark = pytest.mark.browser
+
+FAULTY = """<!doctype html><html lang="nl"><head><title>Fouten</title></head><body><main>
+<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+<form><input type="text" id="naam"></form>
+<p id="goed"><a href="/">Naar de voorpagina</a></p>
+</main></body></html>"""
+
+
+def test_axe_helper_names_each_rule_broken_and_where(page):
+    page.set_content(FAULTY)
+
+    violations = axe_violations(page)
+
+    assert [(v["id"], v["nodes"]) for v in violations] == [("image-alt", [["img"]]), ("label", [["#naam"]])]
+    assert violations[0]["help"] == "Images must have alternative text"
+    assert axe_violations(page, include="#goed") == []
+
+
+def test_violation_watch_reports_a_script_the_policy_blocks(page):
+    watch = ViolationWatch(page)
+    page.set_content(
+        """<!doctype html><html lang="nl"><head><title>Beleid</title>
+        <meta http-equiv="Content-Security-Policy" content="script-src 'none'"></head>
+        <body><script>document.title = "uitgevoerd";</script></body></html>"""
+    )
+    watch.note()
+
+    assert page.title() == "Beleid"
+    [seen] = watch.found.values()
+    assert any(
+        "violates the following Content Security Policy directive 'script-src 'none''" in s for s in seen
+    )
