@@ -19,16 +19,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Under xdist with `--dist loadgroup` (as `make test` runs), the browser tests run one after
-    another in one process, beside the other tests in the rest: two Chromiums at once on two cores
-    slowed both; one Chromium and its demo are started once instead of in every process."""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _static_files_looked_up_when_asked():
     """WhiteNoise finds a static file when it is asked for, as under DEBUG, rather than listing every
