@@ -8,11 +8,12 @@ preview them here too.
 """
 
 import datetime
+import functools
 import math
 import re
 import uuid
 
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,9 +21,10 @@ from django.views.decorators.http import require_safe
 
 from g40events import calendars
 from g40events.clock import TIME_ZONE, TZ, local_datetime
+from g40events.compiled_queries import CompiledQuery
 from g40events.links import absolute_url, site_host, url_by_slug
 from g40events.models import Event
-from g40events.preview import visible_to
+from g40events.preview import can_preview, visible_to
 from g40events.text import plain_text
 from sessions.models import Material, Session, SessionSpeaker
 
@@ -63,18 +65,84 @@ def events_calendar(request):
 @require_safe
 def schedule_json(request, slug):
     """The programme of a netwerkdag in the frab schedule JSON (c3voc schema)."""
-    event = get_object_or_404(visible_to(request.user, Event.objects.all()), slug=slug)
+    if can_preview(request.user, Event):
+        event = get_object_or_404(Event.objects.all(), slug=slug)
+    else:
+        event = next(iter(_PUBLISHED_EVENT.objects(slug=slug)), None)
+        if event is None:
+            raise Http404
     return JsonResponse(frab_schedule(event), json_dumps_params={"ensure_ascii": False})
 
 
-class _Guids:
-    """Stable UUIDs for objects on this site, as frab's guid fields want (uuid5 of the host)."""
+_PUBLISHED_EVENT = CompiledQuery(lambda slug: Event.objects.published().filter(slug=slug), slug=str)
 
-    def __init__(self):
-        self.namespace = uuid.uuid5(uuid.NAMESPACE_DNS, site_host())
 
-    def __call__(self, kind: str, key) -> str:
-        return str(uuid.uuid5(self.namespace, f"{kind}-{key}"))
+@functools.lru_cache(maxsize=8192)
+def _guid(host: str, kind: str, key) -> str:
+    """A stable UUID for an object on this site, as frab's guid fields want (uuid5 of the host).
+    Remembered: an export of a 60-session day asks for some 200, the same each time."""
+    return str(uuid.uuid5(uuid.uuid5(uuid.NAMESPACE_DNS, host), f"{kind}-{key}"))
+
+
+def _guids():
+    """The guid maker for this site: guid(kind, key)."""
+    return functools.partial(_guid, site_host())
+
+
+# Texts are converted once per version of the text: the HTML is stored at save, and an export asks
+# for the plain text of every session and speaker of the day each time it is made.
+_plain_text = functools.lru_cache(maxsize=2048)(plain_text)
+
+# The export's reads, compiled once per process (g40events/compiled_queries.py): the ORM's building
+# of four queries took longer than SQLite took to run them.
+_TALKS = CompiledQuery(
+    lambda event_id: (
+        Session.objects.filter(event_id=event_id)
+        .order_by("start_time", "end_time", "title")
+        .values_list(
+            "pk",
+            "slug",
+            "title",
+            "kind",
+            "start_time",
+            "end_time",
+            "location",
+            "description_html",
+            "updated_at",
+            "cancelled_at",
+            "cancellation_reason",
+        )
+    )
+)
+_PERSONS = CompiledQuery(
+    lambda event_id: (
+        SessionSpeaker.objects.filter(session__event_id=event_id)
+        .order_by("position", "id")
+        .values_list(
+            "session_id",
+            "role",
+            "speaker_id",
+            "speaker__name",
+            "speaker__slug",
+            "speaker__bio_html",
+            "speaker__organisation__name",
+        )
+    )
+)
+_TRACKS = CompiledQuery(
+    lambda event_id: (
+        Session.pillars.through.objects.filter(session__event_id=event_id)
+        .order_by("pillar__position", "pillar__name")
+        .values_list("session_id", "pillar_id", "pillar__name", "pillar__slug")
+    )
+)
+_MATERIALS = CompiledQuery(
+    lambda event_id: (
+        Material.objects.filter(session__event_id=event_id)
+        .order_by("position", "id")
+        .values_list("session_id", "title", "url", "file")
+    )
+)
 
 
 def _hh_mm(minutes: int) -> str:
@@ -89,9 +157,10 @@ def frab_schedule(event) -> dict:
     """The schedule of a netwerkdag as a dict for frab's JSON; four queries after the event's.
 
     One day, with the sessions per room in time order. A session without a room is placed in the
-    venue (or "Algemeen" while that is unknown). The programme is read as plain rows (as the
-    netwerkdag page reads it, sessions/programme.py), each text converted and each URL pattern
-    reversed once: the export of a 60-session day is the largest response of the site.
+    venue (or "Algemeen" while that is unknown). The programme is read as plain rows by SQL compiled
+    once per process (as the netwerkdag page reads it, sessions/programme.py), each text converted
+    once per version of it and each URL pattern reversed once: the export of a 60-session day is the
+    largest response of the site.
     """
     talks, tracks, version = _frab_talks(event)
     default_room = event.venue_name or _("Algemeen")
@@ -101,7 +170,7 @@ def frab_schedule(event) -> dict:
         rooms.setdefault(talk["room"], []).append(talk)
     times = [_minutes(t) for talk in talks for t in (talk.pop("_start"), talk.pop("_end"))]
     timeslot = math.gcd(60, *times) if times else 15
-    guid = _Guids()
+    guid = _guids()
     return {
         "$schema": FRAB_SCHEMA,
         "generator": {"name": "g40events"},
@@ -135,35 +204,19 @@ def frab_schedule(event) -> dict:
 
 def _frab_talks(event) -> tuple[list[dict], list[dict], datetime.datetime | None]:
     """The talks of a netwerkdag in time order (room not yet defaulted), its tracks, its last change."""
-    guid = _Guids()
+    guid = _guids()
     base = absolute_url("")
     session_url = url_by_slug("programme:detail", event_slug=event.slug)
     speaker_url = url_by_slug("speakers:detail")
     kind_labels = {kind: str(label) for kind, label in Session.Kind.choices}
     role_labels = {role: str(label) for role, label in SessionSpeaker.Role.choices}
-    rows = (
-        Session.objects.filter(event=event)
-        .order_by("start_time", "end_time", "title")
-        .values_list(
-            "pk",
-            "slug",
-            "title",
-            "kind",
-            "start_time",
-            "end_time",
-            "location",
-            "description_html",
-            "updated_at",
-            "cancelled_at",
-            "cancellation_reason",
-        )
-    )
+    rows = _TALKS.rows(event_id=event.pk)
     talks: dict[int, dict] = {}
     version = None
     cancelled_title = _("Vervallen: %(title)s")
     for pk, slug, title, kind, start, end, location, description_source, updated_at, *cancelled in rows:
         version = updated_at if version is None else max(version, updated_at)
-        description = plain_text(description_source)
+        description = _plain_text(description_source)
         cancelled_at, reason = cancelled
         if cancelled_at is not None:
             # Apps show the title and the abstract: both say it, and the session stays findable.
@@ -195,40 +248,21 @@ def _frab_talks(event) -> tuple[list[dict], list[dict], datetime.datetime | None
     if not talks:
         return [], [], version
 
-    biographies: dict[int, str] = {}  # a speaker with several sessions is converted once
-    roles = (
-        SessionSpeaker.objects.filter(session_id__in=talks)
-        .order_by("position", "id")
-        .values_list(
-            "session_id",
-            "role",
-            "speaker_id",
-            "speaker__name",
-            "speaker__slug",
-            "speaker__bio_html",
-            "speaker__organisation__name",
-        )
-    )
+    roles = _PERSONS.rows(event_id=event.pk)
     for session_id, role, speaker_id, name, slug, bio, organisation in roles:
-        if speaker_id not in biographies:
-            biographies[speaker_id] = plain_text(bio)
         talks[session_id]["persons"].append(
             _frab_person(
                 guid=guid("speaker", speaker_id),
                 name=name,
                 role=role_labels.get(role, role),
                 organisation=organisation or "",
-                biography=biographies[speaker_id],
+                biography=_plain_text(bio),
                 url=base + speaker_url(slug),
             )
         )
 
     pillars = {}
-    pillar_links = (
-        Session.pillars.through.objects.filter(session_id__in=talks)
-        .order_by("pillar__position", "pillar__name")
-        .values_list("session_id", "pillar_id", "pillar__name", "pillar__slug")
-    )
+    pillar_links = _TRACKS.rows(event_id=event.pk)
     track_names: dict[int, list[str]] = {}
     for session_id, pillar_id, name, slug in pillar_links:
         pillars.setdefault(pillar_id, {"name": name, "slug": frab_slug(slug)})
@@ -237,9 +271,7 @@ def _frab_talks(event) -> tuple[list[dict], list[dict], datetime.datetime | None
         talks[session_id]["track"] = ", ".join(names)
 
     storage = Material._meta.get_field("file").storage
-    materials = Material.objects.filter(session_id__in=talks).values_list(
-        "session_id", "title", "url", "file"
-    )
+    materials = _MATERIALS.rows(event_id=event.pk)
     for session_id, title, url, file in materials:
         if url:
             talks[session_id]["links"].append({"title": title, "url": url, "type": "related"})

@@ -189,6 +189,30 @@ def test_schedule_json_of_a_draft_is_404(client):
     make_deventer(status=Status.DRAFT)
 
     assert client.get("/netwerkdagen/deventer-2024/programma.json").status_code == 404
+    assert client.get("/netwerkdagen/bestaat-niet/programma.json").status_code == 404
+
+
+@pytest.mark.parametrize(("permission", "status"), [("change_event", 200), (None, 404)])
+def test_schedule_json_of_a_draft_is_previewed_by_staff_who_may_change_netwerkdagen(
+    client, django_user_model, permission, status
+):
+    from django.contrib.auth.models import Permission
+
+    event = make_deventer(status=Status.DRAFT)
+    make_session(event=event, title="Wonen in de wijk")
+    staff = django_user_model.objects.create_user("organisator", is_staff=True)
+    if permission:
+        staff.user_permissions.add(Permission.objects.get(codename=permission))
+    client.force_login(staff)
+
+    response = client.get("/netwerkdagen/deventer-2024/programma.json")
+
+    assert response.status_code == status
+    if status == 200:
+        conference = response.json()["schedule"]["conference"]
+        assert conference["title"] == "Ambtelijke netwerkdag Deventer 2024"
+        [talk] = [talk for talks in conference["days"][0]["rooms"].values() for talk in talks]
+        assert talk["title"] == "Wonen in de wijk"
 
 
 def test_schedule_json_of_a_day_without_sessions_has_no_rooms(client):
