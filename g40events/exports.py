@@ -13,7 +13,7 @@ import math
 import re
 import uuid
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -24,7 +24,7 @@ from g40events.clock import TIME_ZONE, TZ, local_datetime
 from g40events.compiled_queries import CompiledQuery
 from g40events.links import absolute_url, site_host, url_by_slug
 from g40events.models import Event
-from g40events.preview import can_preview, visible_to
+from g40events.preview import visible_to
 from g40events.text import plain_text
 from sessions.models import Material, Session, SessionSpeaker
 
@@ -65,16 +65,8 @@ def events_calendar(request):
 @require_safe
 def schedule_json(request, slug):
     """The programme of a netwerkdag in the frab schedule JSON (c3voc schema)."""
-    if can_preview(request.user, Event):
-        event = get_object_or_404(Event.objects.all(), slug=slug)
-    else:
-        event = next(iter(_PUBLISHED_EVENT.objects(slug=slug)), None)
-        if event is None:
-            raise Http404
+    event = get_object_or_404(visible_to(request.user, Event.objects.all()), slug=slug)
     return JsonResponse(frab_schedule(event), json_dumps_params={"ensure_ascii": False})
-
-
-_PUBLISHED_EVENT = CompiledQuery(lambda slug: Event.objects.published().filter(slug=slug), slug=str)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -20,22 +20,16 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _static_files_looked_up_when_asked():
-    """WhiteNoise finds a static file when it is asked for, as under DEBUG, rather than listing every
-    app's files each time a test client starts (which took seconds of every test run)."""
+def _test_settings():
+    """Settings for speed in tests. Passwords are hashed with a fast hasher: the real one takes a
+    quarter of a second on purpose, once for each account a test makes and each sign-in. WhiteNoise
+    finds a static file when it is asked for, as under DEBUG, rather than listing every app's files
+    each time a test client starts (which took seconds of every test run)."""
     from django.test import override_settings
 
-    with override_settings(WHITENOISE_AUTOREFRESH=True):
-        yield
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _quick_password_hashing():
-    """Passwords are hashed with a fast hasher in tests: the real one takes a quarter of a second
-    on purpose, once for each account a test makes and each sign-in."""
-    from django.test import override_settings
-
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], WHITENOISE_AUTOREFRESH=True
+    ):
         yield
 
 
@@ -180,8 +174,8 @@ def _empty_tables_by_delete_on_postgresql():
 
 # The demo as the browser tests load it, kept per test process after its first load: loading it
 # (organisations, two netwerkdagen, sign-ups, check-ins, a survey) takes seconds, putting its rows
-# back takes milliseconds. Keyed by the settings the demo reads.
-_demo_snapshots: dict[tuple, "DemoSnapshot"] = {}
+# back takes milliseconds.
+_demo_snapshot: "DemoSnapshot | None" = None
 
 
 @pytest.fixture
@@ -195,13 +189,12 @@ def demo(settings, tmp_path, tmp_path_factory, live_server, transactional_db):
     settings.SITE_DATE = datetime.date(2024, 5, 1)
     settings.MEDIA_ROOT = tmp_path
     settings.SITE_URL = live_server.url
-    key = (settings.SITE_DATE, settings.SITE_URL)
-    snapshot = _demo_snapshots.get(key)
-    if snapshot is not None:
-        snapshot.restore(media_root=tmp_path)
+    global _demo_snapshot
+    if _demo_snapshot is not None:
+        _demo_snapshot.restore(media_root=tmp_path)
         return
     call_command("load_demo", no_organiser=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    _demo_snapshots[key] = DemoSnapshot.take(media_root=tmp_path, store=tmp_path_factory.mktemp("demo"))
+    _demo_snapshot = DemoSnapshot.take(media_root=tmp_path, store=tmp_path_factory.mktemp("demo"))
 
 
 class DemoSnapshot:

@@ -23,11 +23,23 @@ def coordinators_group() -> Group:
     return group
 
 
-def test_coordinator_works_on_own_sessions_only(live_server, page):
+@pytest.fixture
+def theme_groups(live_server, page):
+    """Wonen and Zorg; Carla coordinates Wonen and is signed in to the admin in `page`."""
     carla = User.objects.create_user("carla", password="een-lang-wachtwoord", is_staff=True)
     carla.groups.add(coordinators_group())
     wonen, zorg = make_theme_group(name="Wonen"), make_theme_group(name="Zorg")
     wonen.coordinators.add(carla)
+    page.goto(live_server.url + "/beheer/login/")
+    page.get_by_label("Gebruikersnaam").fill("carla")
+    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
+    page.get_by_role("button", name="Aanmelden").click()
+    expect(page).to_have_url(live_server.url + "/beheer/")
+    return wonen, zorg
+
+
+def test_coordinator_works_on_own_sessions_only(live_server, page, theme_groups):
+    wonen, zorg = theme_groups
     event = make_event(title="Netwerkdag Ede")
     own = make_session(
         event=event,
@@ -37,11 +49,6 @@ def test_coordinator_works_on_own_sessions_only(live_server, page):
     )
     make_session(event=event, title="Wonen en zorg samen", theme_groups=[wonen, zorg])
     other = make_session(event=event, title="Zorg dichtbij", theme_groups=[zorg])
-
-    page.goto(live_server.url + "/beheer/login/")
-    page.get_by_label("Gebruikersnaam").fill("carla")
-    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
-    page.get_by_role("button", name="Aanmelden").click()
 
     page.get_by_role("link", name="Sessies").first.click()
     page.wait_for_url("**/programme/session/")
@@ -69,12 +76,8 @@ def test_coordinator_works_on_own_sessions_only(live_server, page):
     ]
 
 
-def test_coordinator_works_on_the_programme_screen_with_own_sessions_only(live_server, page):
-
-    carla = User.objects.create_user("carla", password="een-lang-wachtwoord", is_staff=True)
-    carla.groups.add(coordinators_group())
-    wonen, zorg = make_theme_group(name="Wonen"), make_theme_group(name="Zorg")
-    wonen.coordinators.add(carla)
+def test_coordinator_works_on_the_programme_screen_with_own_sessions_only(live_server, page, theme_groups):
+    wonen, zorg = theme_groups
     event = make_event(title="Netwerkdag Ede")
     opening = make_session(
         event=event,
@@ -86,10 +89,6 @@ def test_coordinator_works_on_the_programme_screen_with_own_sessions_only(live_s
     own = make_session(event=event, title="Wonen in de wijk", location="Zaal 1", theme_groups=[wonen])
     make_session(event=event, title="Zorg dichtbij", location="Zaal 3", theme_groups=[zorg])
 
-    page.goto(live_server.url + "/beheer/login/")
-    page.get_by_label("Gebruikersnaam").fill("carla")
-    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
-    page.get_by_role("button", name="Aanmelden").click()
     page.goto(f"{live_server.url}/beheer/programme/session/{own.pk}/change/")
     page.get_by_role("navigation", name="Broodkruimels").get_by_role("link", name="Programma").click()
 

@@ -158,28 +158,45 @@ def test_import_moving_and_enlarging_sends_the_promoted_person_only_the_promotio
     ]
 
 
-def test_import_lowering_the_capacity_below_the_places_taken_is_refused_and_saves_nothing(
-    organiser_client, full_session, django_capture_on_commit_callbacks
+@pytest.mark.parametrize(
+    ("row", "refusal"),
+    [
+        pytest.param(
+            "Wonen in de wijk,13:00,14:00,Zaal 9,,,,,1,ja",
+            "3 plaatsen: 2 deelnemers hebben al een plaats in “Wonen in de wijk”; het bestand noemt 1 als "
+            "aantal plaatsen. Niemand verliest zijn plaats door een import: geef minstens 2 plaatsen, of "
+            "verlaag het aantal op de pagina van de sessie, die laat zien wie het raakt. Wonen in de wijk "
+            "13:00–14:00",
+            id="capacity below the places taken",
+        ),
+        pytest.param(
+            "Wonen in de wijk,11:00,12:00,Zaal 1,,,,,2,nee",
+            "3 aanmelden: 2 deelnemers hebben een plaats in “Wonen in de wijk” en 2 staan op de wachtlijst. "
+            "Een import zet aanmelden niet uit zolang er deelnemers zijn: schrijf “ja”, of zet aanmelden uit "
+            "op de pagina van de sessie, die eerst laat zien wat het betekent. Wonen in de wijk 11:00–12:00",
+            id="sign-up switched off while people have a place or wait",
+        ),
+    ],
+)
+def test_import_that_would_cost_people_their_place_is_refused_and_saves_nothing(
+    organiser_client, full_session, django_capture_on_commit_callbacks, row, refusal
 ):
     event, session = full_session
     mail.outbox.clear()
-    upload = csv_file(
-        "Nieuw,09:30,10:15,Zaal 2,,,,,,",
-        "Wonen in de wijk,13:00,14:00,Zaal 9,,,,,1,ja",
-    )
+    upload = csv_file("Nieuw,09:30,10:15,Zaal 2,,,,,,", row)
 
     with django_capture_on_commit_callbacks(execute=True):
         preview = dry_run(organiser_client, event, upload)
 
-    assert outcome_rows(preview) == [
-        "2 Goed: nieuwe sessie Nieuw 09:30–10:15",
-        "3 plaatsen: 2 deelnemers hebben al een plaats in “Wonen in de wijk”; het bestand noemt 1 als aantal "
-        "plaatsen. Niemand verliest zijn plaats door een import: geef minstens 2 plaatsen, of verlaag het "
-        "aantal op de pagina van de sessie, die laat zien wie het raakt. Wonen in de wijk 13:00–14:00",
-    ]
+    assert outcome_rows(preview) == ["2 Goed: nieuwe sessie Nieuw 09:30–10:15", refusal]
     assert "Accepteer de import" not in preview.content.decode()
     session.refresh_from_db()
-    assert (session.capacity, session.start_time, session.location) == (2, datetime.time(11, 0), "Zaal 1")
+    assert (session.capacity, session.start_time, session.location, session.takes_registrations) == (
+        2,
+        datetime.time(11, 0),
+        "Zaal 1",
+        True,
+    )
     assert list(Session.objects.filter(event=event).values_list("title", flat=True)) == ["Wonen in de wijk"]
     assert statuses(session) == {"confirmed": ["Anna", "Bram"], "waiting": ["Cees", "Dirk"]}
     assert mail.outbox == []
@@ -204,33 +221,6 @@ def test_import_confirmation_is_refused_when_places_were_taken_since_the_dry_run
     ]
     session.refresh_from_db()
     assert session.capacity == 3
-
-
-def test_import_switching_sign_up_off_while_people_have_a_place_or_wait_is_refused_and_saves_nothing(
-    organiser_client, full_session, django_capture_on_commit_callbacks
-):
-    event, session = full_session
-    mail.outbox.clear()
-    upload = csv_file(
-        "Nieuw,09:30,10:15,Zaal 2,,,,,,",
-        "Wonen in de wijk,11:00,12:00,Zaal 1,,,,,2,nee",
-    )
-
-    with django_capture_on_commit_callbacks(execute=True):
-        preview = dry_run(organiser_client, event, upload)
-
-    assert outcome_rows(preview) == [
-        "2 Goed: nieuwe sessie Nieuw 09:30–10:15",
-        "3 aanmelden: 2 deelnemers hebben een plaats in “Wonen in de wijk” en 2 staan op de wachtlijst. Een "
-        "import zet aanmelden niet uit zolang er deelnemers zijn: schrijf “ja”, of zet aanmelden uit op de "
-        "pagina van de sessie, die eerst laat zien wat het betekent. Wonen in de wijk 11:00–12:00",
-    ]
-    assert "Accepteer de import" not in preview.content.decode()
-    session.refresh_from_db()
-    assert session.takes_registrations is True
-    assert list(Session.objects.filter(event=event).values_list("title", flat=True)) == ["Wonen in de wijk"]
-    assert statuses(session) == {"confirmed": ["Anna", "Bram"], "waiting": ["Cees", "Dirk"]}
-    assert mail.outbox == []
 
 
 def test_import_switches_sign_up_off_for_a_session_nobody_signed_up_for(organiser_client):
