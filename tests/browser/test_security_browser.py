@@ -131,14 +131,17 @@ def test_admin_widgets_work_under_the_policy(live_server, organiser_page):
     assert popup_violations == []
 
 
-def test_an_uploaded_pdf_opens_in_the_browser_and_a_slide_deck_downloads(live_server, demo, page, settings):
+def test_an_uploaded_pdf_opens_in_the_browser_and_a_slide_deck_downloads(
+    live_server, demo, full_browser, settings
+):
     """Served with the upload headers (sandboxed, no sniffing): Chromium still shows a PDF in its
-    viewer, and a slide deck is a download."""
+    viewer, and a slide deck is a download. (The browser itself: the headless build has no viewer.)"""
     settings.ROOT_URLCONF = "tests.security.urls"
     material = Material.objects.filter(file__endswith=".pdf").first()
     deck = Material.objects.create(session=material.session, title="Dia's", file="materials/dias.pptx")
     (settings.MEDIA_ROOT / "materials").mkdir(exist_ok=True)
     (settings.MEDIA_ROOT / deck.file.name).write_bytes(b"PK\x03\x04 not really a deck")
+    page = full_browser.new_context(locale="nl-NL", accept_downloads=True).new_page()
 
     response = page.goto(f"{live_server.url}/uploads/{material.file.name}")
     assert response.status == 200, response.text()[:300]
