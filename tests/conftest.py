@@ -143,6 +143,18 @@ def phone_page(browser):
     context.close()
 
 
+@pytest.fixture
+def organiser_page(live_server, demo, page):
+    """The demo, and `page` signed in to its admin as an organiser (a superuser)."""
+    from django.contrib.auth import get_user_model
+
+    from tests.browser.sign_in import sign_in
+
+    user = get_user_model().objects.create_superuser("beheer", "beheer@g40steden.nl", "een-lang-wachtwoord")
+    sign_in(page, live_server, user)
+    return page
+
+
 # The domains of the addresses that tests sign up with, unless a test is about an address that must
 # first be confirmed: listed for an organisation, as a city lists its own, so that such a sign-up
 # takes its places at once. Addresses at other domains (e.g. @prive.example) need the link.
@@ -173,28 +185,45 @@ def _add_listed_test_domains(sender, using=DEFAULT_DB_ALIAS, **kwargs):
 post_migrate.connect(_add_listed_test_domains, dispatch_uid="g40events-tests-listed-domains")
 
 
+# Rows made by migrate for every app, which no test changes: the flush after each transactional
+# test leaves them, and the post_migrate signal that follows the flush then finds them all and adds
+# none (making them anew took ~50 queries per test).
+KEPT_ON_FLUSH = frozenset({"django_content_type", "auth_permission"})
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _empty_tables_by_delete_on_postgresql():
+def _quick_flush():
     """Transactional tests (browser, concurrency, page cache) empty every table after each test.
-    Django does that with one TRUNCATE of all ~100 tables, which on PostgreSQL costs a second or more
-    per test (a new file per table); a test leaves a few rows, which DELETE removes in milliseconds.
-    Django's foreign keys on PostgreSQL are DEFERRABLE INITIALLY DEFERRED and flush runs in one
-    transaction, so the order of the DELETEs does not matter. Sequences are reset as before when asked."""
-    from django.db.backends.postgresql.operations import DatabaseOperations
+    They keep the content types and permissions (KEPT_ON_FLUSH). On PostgreSQL, Django empties the
+    tables with one TRUNCATE of all ~100, which costs a second or more per test (a new file per
+    table); a test leaves a few rows, which DELETE removes in milliseconds. Django's foreign keys on
+    PostgreSQL are DEFERRABLE INITIALLY DEFERRED and flush runs in one transaction, so the order of
+    the DELETEs does not matter. Sequences are reset as before when asked."""
+    from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQL
+    from django.db.backends.sqlite3.base import DatabaseWrapper as SQLite
 
-    truncate = DatabaseOperations.sql_flush
+    PostgreSQLOperations, SQLiteOperations = PostgreSQL.ops_class, SQLite.ops_class
 
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+    postgresql_flush, sqlite_flush = PostgreSQLOperations.sql_flush, SQLiteOperations.sql_flush
+
+    def postgresql_sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        tables = [table for table in tables if table not in KEPT_ON_FLUSH]
         if not tables or reset_sequences or allow_cascade:
-            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+            return postgresql_flush(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
         return [
             f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};"
             for table in tables
         ]
 
-    DatabaseOperations.sql_flush = sql_flush
+    def sqlite_sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        tables = [table for table in tables if table not in KEPT_ON_FLUSH]
+        return sqlite_flush(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+
+    PostgreSQLOperations.sql_flush, SQLiteOperations.sql_flush = postgresql_sql_flush, sqlite_sql_flush
     yield
-    DatabaseOperations.sql_flush = truncate
+    PostgreSQLOperations.sql_flush, SQLiteOperations.sql_flush = postgresql_flush, sqlite_flush
 
 
 # The demo as the browser tests load it, kept per test process after its first load: loading it
@@ -240,7 +269,10 @@ class DemoSnapshot:
     def take(cls, *, media_root, store):
         from django.db import connection
 
-        tables = sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+        tables = sorted(
+            set(connection.introspection.django_table_names(only_existing=True, include_views=False))
+            - KEPT_ON_FLUSH
+        )
         quote = connection.ops.quote_name
         if connection.vendor == "postgresql":
             rows = {}
@@ -260,7 +292,6 @@ class DemoSnapshot:
         return cls(tables, rows, media)
 
     def restore(self, *, media_root):
-        from django.contrib.contenttypes.models import ContentType
         from django.db import connection, transaction
 
         quote = connection.ops.quote_name
@@ -279,8 +310,6 @@ class DemoSnapshot:
                     elif self.rows[table]:
                         with cursor.cursor.copy(f"COPY {quote(table)} FROM STDIN") as copy:
                             copy.write(self.rows[table])
-        # The flush after the last test made content types anew, with other ids than these.
-        ContentType.objects.clear_cache()
         shutil.copytree(self.media, media_root, dirs_exist_ok=True)
 
     @staticmethod

@@ -9,7 +9,6 @@ axe sweeps of test_public_browser.py).
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from g40events.models import Event
@@ -47,16 +46,6 @@ def test_privacy_sign_up_and_personal_pages_raise_no_csp_violations(live_server,
     watch.note()
 
     assert watch.found == {}, watch.report()
-
-
-@pytest.fixture
-def organiser_page(live_server, demo, page):
-    user = get_user_model().objects.create_superuser("beheer", "beheer@g40steden.nl", "een-lang-wachtwoord")
-    page.goto(live_server.url + "/beheer/login/")
-    page.get_by_label("Gebruikersnaam").fill(user.username)
-    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
-    page.get_by_role("button", name="Aanmelden").click()
-    return page
 
 
 def admin_pages() -> list[str]:

@@ -13,7 +13,6 @@ from registrations import services
 from registrations.models import place_counts
 from sessions.models import Session
 from tests.browser.axe import axe_violations
-from tests.browser.test_cockpit_browser import organiser_page  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,11 +22,10 @@ WALK = "Lunchwandeling langs de havens"
 
 def test_organiser_cancels_a_session_the_public_sees_it_and_the_organiser_reinstates_it(
     live_server,
-    organiser_page,  # noqa: F811
+    organiser_page,
     browser,
 ):
     page = organiser_page
-    page.wait_for_url(f"{live_server.url}/beheer/")  # logged in
     event = Event.objects.get(slug="ambtelijke-netwerkdag-dordrecht-2024")
     walk = Session.objects.get(event=event, slug="lunchwandeling-havens")
     programme_url = f"{live_server.url}/beheer/programme/session/programma/{event.pk}/"
