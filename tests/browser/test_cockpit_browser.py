@@ -1,5 +1,6 @@
 """The organiser's cockpit in Chromium at 1280 px: the programme screen built as an organiser would,
-counting clicks and fields; no page of it scrolls sideways, and axe finds nothing."""
+counting clicks and fields; no page of it scrolls sideways, and neither axe nor the
+Content-Security-Policy finds anything."""
 
 import datetime
 import json
@@ -16,6 +17,7 @@ from registrations.models import Place, Registration
 from registrations.services import PersonData
 from sessions.models import Session
 from tests.browser.axe import axe_violations
+from tests.browser.csp import ViolationWatch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -328,14 +330,16 @@ def busy_session(event) -> tuple[Session, Registration]:
 @pytest.mark.parametrize(
     "slug", ["ambtelijke-netwerkdag-deventer-2024", "ambtelijke-netwerkdag-dordrecht-2024"]
 )
-def test_cockpit_pages_fit_1280_pixels_and_have_no_axe_violations(live_server, organiser_page, slug):
+def test_cockpit_pages_fit_1280_pixels_and_have_no_axe_or_csp_violations(live_server, organiser_page, slug):
     page = organiser_page
+    watch = ViolationWatch(page)
     event = Event.objects.get(slug=slug)
     session, registration = busy_session(event)
     places = session.capacity
     too_wide, split_headings, violations = {}, {}, {}
 
     def check(name):
+        watch.note()
         assert page.get_by_role("heading", level=1).count() == 1, name
         if (beyond := overflow(page)) > 0:
             too_wide[name] = beyond
@@ -388,6 +392,7 @@ def test_cockpit_pages_fit_1280_pixels_and_have_no_axe_violations(live_server, o
     assert violations == {}, json.dumps(
         {k: [(v["id"], len(v["nodes"]), v["nodes"][:3]) for v in vs] for k, vs in violations.items()}
     )
+    assert watch.found == {}, watch.report()
     session.refresh_from_db()
     assert session.capacity == places  # warned, not saved
 
@@ -402,16 +407,18 @@ OTHER_ADMIN_PAGES = [
 ]
 
 
-def test_admin_pages_with_our_settings_have_no_axe_violations_of_our_own(live_server, organiser_page):
+def test_admin_pages_with_our_settings_have_no_axe_or_csp_violations_of_our_own(live_server, organiser_page):
     page = organiser_page
+    watch = ViolationWatch(page)
     violations = {}
     for path in OTHER_ADMIN_PAGES:
-        page.goto(live_server.url + path)
+        watch.visit(live_server.url + path)
         expect(page.get_by_role("heading", level=1)).to_have_count(1)
         if found := ours(axe_violations(page)):
             violations[path] = found
 
     assert violations == {}, json.dumps(violations, indent=2)
+    assert watch.found == {}, watch.report()
 
 
 def test_programme_form_errors_are_announced_and_tied_to_their_fields(live_server, organiser_page):
