@@ -60,10 +60,12 @@ run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # One test process per core (pytest-xdist); each has its own test database. PYTEST_WORKERS=0 runs
-# them in this process, e.g. to use a debugger.
+# them in this process, e.g. to use a debugger. Compiled modules are kept even where the shell
+# says not to (PYTHONDONTWRITEBYTECODE): every test process and every manage.py the tests start
+# would compile the project and rewrite the tests anew, seconds each.
 PYTEST_WORKERS ?= auto
 test: install-test
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .
