@@ -327,10 +327,16 @@ def busy_session(event) -> tuple[Session, Registration]:
     return session, registration
 
 
+# The admin's header, sidebar and footer are the same on both days' pages: axe checks whole pages
+# for Deventer (a past day, full of registrations), and the content only for Dordrecht (upcoming).
 @pytest.mark.parametrize(
-    "slug", ["ambtelijke-netwerkdag-deventer-2024", "ambtelijke-netwerkdag-dordrecht-2024"]
+    ("slug", "axe_scope"),
+    [("ambtelijke-netwerkdag-deventer-2024", None), ("ambtelijke-netwerkdag-dordrecht-2024", "#content")],
+    ids=["deventer", "dordrecht"],
 )
-def test_cockpit_pages_fit_1280_pixels_and_have_no_axe_or_csp_violations(live_server, organiser_page, slug):
+def test_cockpit_pages_fit_1280_pixels_and_have_no_axe_or_csp_violations(
+    live_server, organiser_page, slug, axe_scope
+):
     page = organiser_page
     watch = ViolationWatch(page)
     event = Event.objects.get(slug=slug)
@@ -345,7 +351,7 @@ def test_cockpit_pages_fit_1280_pixels_and_have_no_axe_or_csp_violations(live_se
             too_wide[name] = beyond
         if split := headings_split_mid_word(page):
             split_headings[name] = split
-        if found := ours(axe_violations(page)):
+        if found := ours(axe_violations(page, include=axe_scope)):
             violations[name] = found
 
     pages = {
