@@ -168,6 +168,57 @@ def organiser_page(live_server, demo, page):
     return page
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory, worker_id):
+    """A SQLite database that `manage.py migrate` made in a process of its own, as `make run` makes
+    db.sqlite3; for the tests that run the site in processes of their own. Made once per test run:
+    the first test process to ask makes it, the others wait for it (migrating takes seconds)."""
+    import fcntl
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    from tests.sqlite_files import copy_sqlite
+
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # the folder all xdist workers of this run share
+    database = shared / "migrated.sqlite3"
+    with open(shared / "migrated.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not database.exists():
+            making = shared / "migrating.sqlite3"
+            environment = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
+            result = subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--no-input", "--verbosity", "0"],
+                cwd=settings.BASE_DIR,
+                env={
+                    **environment,
+                    "DATABASE_URL": f"sqlite:///{making}",
+                    "SECRET_KEY": "x" * 50,
+                    "ENV_FILE": "",
+                },
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            assert result.returncode == 0, result.stderr
+            copy_sqlite(making, database)
+    return database
+
+
+def copy_sqlite(source, target):
+    """Copies a SQLite database, with what its write-ahead log holds, into a file of its own."""
+    import sqlite3
+
+    with (
+        contextlib.closing(sqlite3.connect(source)) as old,
+        contextlib.closing(sqlite3.connect(target)) as new,
+    ):
+        old.backup(new)
+
+
 # The domains of the addresses that tests sign up with, unless a test is about an address that must
 # first be confirmed: listed for an organisation, as a city lists its own, so that such a sign-up
 # takes its places at once. Addresses at other domains (e.g. @prive.example) need the link.

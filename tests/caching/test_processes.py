@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
+from tests.sqlite_files import copy_sqlite
+
 ROOT = Path(django_settings.BASE_DIR)
 PASSWORD = "een-lang-wachtwoord-voor-de-test-42"
 
@@ -133,9 +135,9 @@ def titles(worker):
 
 
 @pytest.fixture
-def two_workers(tmp_path):
+def two_workers(tmp_path, migrated_sqlite):
     environment = site_environment(tmp_path)
-    manage(environment, "migrate", "--no-input", "--verbosity", "0")
+    copy_sqlite(migrated_sqlite, tmp_path / "site.sqlite3")
     session_pk = int(manage(environment, "shell", "--no-imports", "-c", SETUP).strip())
     workers = [Worker(environment, tmp_path, "a"), Worker(environment, tmp_path, "b")]
     yield session_pk, workers

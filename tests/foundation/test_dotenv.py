@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.sqlite_files import copy_sqlite
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV = Path(sys.prefix)
 SKIPPED = shutil.ignore_patterns(
@@ -43,10 +45,12 @@ def read_env_file(scratch) -> dict:
 
 
 @pytest.fixture(scope="module")
-def checkout(tmp_path_factory):
-    """A copy of the checkout in which `make run`'s recipe has written .env."""
+def checkout(tmp_path_factory, migrated_sqlite):
+    """A copy of the checkout in which `make run`'s recipe has written .env, with the database
+    `make run` migrates (db.sqlite3)."""
     scratch = tmp_path_factory.mktemp("checkout") / "g40events"
     shutil.copytree(ROOT, scratch, ignore=SKIPPED)
+    copy_sqlite(migrated_sqlite, scratch / "db.sqlite3")
     result = run(scratch, "make", "--no-print-directory", "dotenv", f"VENV={VENV}")
     assert result.returncode == 0, result.stdout + result.stderr
     return scratch
