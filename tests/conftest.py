@@ -208,17 +208,6 @@ def migrated_sqlite(tmp_path_factory, worker_id):
     return database
 
 
-def copy_sqlite(source, target):
-    """Copies a SQLite database, with what its write-ahead log holds, into a file of its own."""
-    import sqlite3
-
-    with (
-        contextlib.closing(sqlite3.connect(source)) as old,
-        contextlib.closing(sqlite3.connect(target)) as new,
-    ):
-        old.backup(new)
-
-
 # The domains of the addresses that tests sign up with, unless a test is about an address that must
 # first be confirmed: listed for an organisation, as a city lists its own, so that such a sign-up
 # takes its places at once. Addresses at other domains (e.g. @prive.example) need the link.

@@ -5,6 +5,7 @@ the full results (every rule that passed, with its nodes) run to megabytes on an
 Playwright checks each message it receives in Python.
 """
 
+import json
 from pathlib import Path
 
 import axe_playwright_python
@@ -32,3 +33,12 @@ def axe_violations(page, *, include: str | None = None) -> list[dict]:
         page.evaluate(AXE_SCRIPT)
     context = {"include": [[include]]} if include else None
     return page.evaluate(RUN, [context, WCAG_21_AA])
+
+
+def assert_no_violations_at_widths(page, *widths: int, height: int = 900):
+    """No WCAG 2.1 A or AA violation on the page as it stands, at each width in turn: the window
+    is resized, the page is not loaded again."""
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": height})
+        violations = axe_violations(page)
+        assert violations == [], f"{width} px: " + json.dumps(violations, indent=2)

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from checkin import codes, qr
 from checkin.models import Attendance, CheckIn, Method
-from tests.browser.axe import axe_violations
+from tests.browser.axe import assert_no_violations_at_widths, axe_violations
 from tests.browser.csp import ViolationWatch
 from tests.browser.sign_in import sign_in
 from tests.checkin.helpers import day, desk_user, sign_up
@@ -32,18 +32,10 @@ def ede():
 
 
 @pytest.fixture
-def phone(browser):
-    """A phone's page, as desk staff and hosts use at the door."""
-    context = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 900}, is_mobile=True)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def desk_page(live_server, ede, phone):
-    """The phone's page, signed in as desk staff."""
-    sign_in(phone, live_server, desk_user())
-    return phone
+def desk_page(live_server, ede, phone_page):
+    """A phone's page, as desk staff and hosts use at the door, signed in as desk staff."""
+    sign_in(phone_page, live_server, desk_user())
+    return phone_page
 
 
 def sign_in_at(page, url):
@@ -59,17 +51,10 @@ def assert_axe_clean(page):
     assert violations == [], json.dumps(violations, indent=2)
 
 
-def assert_axe_clean_on_a_desktop_too(page):
-    """axe on the page as it stands at phone width, then on the same page at desktop width."""
-    assert_axe_clean(page)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    assert_axe_clean(page)
-
-
-def test_desk_flow_search_check_in_code_and_undo(live_server, ede, phone):
+def test_desk_flow_search_check_in_code_and_undo(live_server, ede, phone_page):
     event, wonen, anna, bram = ede
     desk_user()
-    page = phone
+    page = phone_page
     watch = ViolationWatch(page)
     sign_in_at(page, live_server.url + "/balie/ede/")
     assert " ".join(page.get_by_role("heading", level=1).inner_text().split()) == "Balie Netwerkdag Ede"
@@ -107,7 +92,7 @@ def test_desk_flow_search_check_in_code_and_undo(live_server, ede, phone):
     page.get_by_role("button", name="Ongedaan maken voor Anna de Vries").click()
     page.wait_for_selector("text=Anna de Vries is niet meer ingecheckt.")
     assert sorted(CheckIn.objects.values_list("registration__name", flat=True)) == ["Bram Jansen"]
-    assert_axe_clean_on_a_desktop_too(page)
+    assert_no_violations_at_widths(page, 375, 1280)
     watch.note()
     assert watch.report() == ""
 
@@ -148,18 +133,18 @@ def test_host_ticks_attendance_on_the_session_list(live_server, ede, desk_page):
     assert list(Attendance.objects.values_list("registration__name", "session__title")) == [
         ("Anna de Vries", "Wonen")
     ]
-    assert_axe_clean_on_a_desktop_too(page)
+    assert_no_violations_at_widths(page, 375, 1280)
 
 
-def test_now_page_is_axe_clean_and_can_be_paused(live_server, ede, phone):
-    page = phone
+def test_now_page_is_axe_clean_and_can_be_paused(live_server, ede, phone_page):
+    page = phone_page
     page.goto(live_server.url + "/netwerkdagen/ede/nu/")
     expect(page.locator(".now-status")).to_have_text("Deze pagina werkt zichzelf elke minuut bij.")
     assert_axe_clean(page)
     page.get_by_role("button", name="Automatisch bijwerken pauzeren").click()
     page.get_by_role("button", name="Automatisch bijwerken hervatten").click()
     page.get_by_role("button", name="Automatisch bijwerken pauzeren").wait_for()
-    assert_axe_clean_on_a_desktop_too(page)
+    assert_no_violations_at_widths(page, 375, 1280)
 
 
 def test_now_page_updates_once_a_minute_and_not_while_paused(live_server, ede, browser):

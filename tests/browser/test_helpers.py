@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.axe import axe_violations
+from tests.browser.axe import assert_no_violations_at_widths, axe_violations
 from tests.browser.csp import ViolationWatch
 
 pytestmark = pytest.mark.browser
@@ -22,6 +22,14 @@ def test_axe_helper_names_each_rule_broken_and_where(page):
     assert [(v["id"], v["nodes"]) for v in violations] == [("image-alt", [["img"]]), ("label", [["#naam"]])]
     assert violations[0]["help"] == "Images must have alternative text"
     assert axe_violations(page, include="#goed") == []
+
+
+def test_axe_at_widths_names_the_width_where_it_found_a_fault(page):
+    page.set_content(FAULTY)
+
+    with pytest.raises(AssertionError, match=r"(?s)^375 px: .*image-alt"):
+        assert_no_violations_at_widths(page, 375, 1280)
+    assert page.viewport_size == {"width": 375, "height": 900}
 
 
 def test_violation_watch_reports_a_script_the_policy_blocks(page):

@@ -2,14 +2,13 @@
 checks the form, its error page and the pages after it (WCAG 2.1 AA) at phone and desktop width."""
 
 import datetime
-import json
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from surveys.models import Invitation, OpenAnswer, RatingCount
-from tests.browser.axe import axe_violations
+from tests.browser.axe import assert_no_violations_at_widths
 from tests.surveys.helpers import DAY, netwerkdag, send, sign_up, survey_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,27 +30,20 @@ def counts():
     )
 
 
-def assert_axe_clean_at_both_widths(page):
-    """axe on the page as it stands, at phone width and again at desktop width."""
-    for width in (390, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
-
-
 def test_answering_by_keyboard_with_an_error_first(link, browser):
     """At desktop width, where people answer by keyboard; axe checks each page at both widths."""
     context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(link)
     expect(page).to_have_title(re.compile(r"^Evaluatie Netwerkdag Ede"))
-    assert_axe_clean_at_both_widths(page)
+    assert_no_violations_at_widths(page, 390, 1280)
 
     # Nothing chosen: the error summary takes the focus and says what to do.
     page.get_by_role("button", name="Antwoorden versturen").click()
     expect(page).to_have_title(re.compile(r"^Fout: Evaluatie"))
     expect(page.locator("#fouten")).to_be_focused()
     expect(page.locator("#fouten")).to_contain_text("Beantwoord minstens één vraag")
-    assert_axe_clean_at_both_widths(page)
+    assert_no_violations_at_widths(page, 390, 1280)
 
     # By keyboard: into the first group (Wonen) and on to "4 – goed" with the arrow keys.
     wonen = page.get_by_role("group", name="Wonen (11:00–12:00)")
@@ -67,13 +59,13 @@ def test_answering_by_keyboard_with_an_error_first(link, browser):
     page.keyboard.press("Enter")
 
     expect(page).to_have_title(re.compile(r"^Bedankt voor je antwoorden · "))
-    assert_axe_clean_at_both_widths(page)
+    assert_no_violations_at_widths(page, 390, 1280)
     assert counts() == [("Wonen", 4, 1), (None, 5, 1)]
     assert list(OpenAnswer.objects.values_list("text", flat=True)) == ["Nieuwe contacten in Zwolle"]
 
     page.goto(link)
     expect(page.locator("h1")).to_have_text("Je hebt deze vragenlijst al ingevuld")
-    assert_axe_clean_at_both_widths(page)
+    assert_no_violations_at_widths(page, 390, 1280)
     context.close()
 
 
