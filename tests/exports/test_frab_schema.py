@@ -1,7 +1,7 @@
 """The frab schedule JSON validates against c3voc's schema, as conference apps and c3voc's tools expect.
 
 `frab_schema.json` is a copy of voc/schedule's `validator/json/schema.json` (see README.md beside
-it). Formats (uuid, uri, date, date-time) are checked too, as c3voc's validator does.
+it). The formats draft 6 knows (uri, date-time) are checked too.
 """
 
 import datetime
@@ -45,7 +45,9 @@ def persons(data) -> list[dict]:
 
 
 def definition(name: str) -> Draft6Validator:
-    return Draft6Validator({**SCHEMA, "$ref": f"#/definitions/{name}"})
+    return Draft6Validator(
+        {**SCHEMA, "$ref": f"#/definitions/{name}"}, format_checker=VALIDATOR.format_checker
+    )
 
 
 def test_the_schema_copy_refuses_what_the_issue_found():
@@ -61,6 +63,16 @@ def test_the_schema_copy_refuses_what_the_issue_found():
         e.json_path for e in definition("Conference").iter_errors(conference | {"acronym": "deventer-2024"})
     ] == ["$.acronym"]
     assert definition("Conference").is_valid(conference | {"acronym": "deventer_2024"})
+    # The formats: a web address and a moment that are not.
+    assert [
+        e.message
+        for e in VALIDATOR.iter_errors({"generator": {"url": "geen adres"}})
+        if e.validator == "format"
+    ] == ["'geen adres' is not a 'uri'"]
+    event = {"date": "2024-04-24T25:00:00+02:00"}
+    assert [e.message for e in definition("Event").iter_errors(event) if e.validator == "format"] == [
+        "'2024-04-24T25:00:00+02:00' is not a 'date-time'"
+    ]
 
 
 def test_the_demo_deventer_day_validates(client):
