@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from g40events import clock
+from g40events.compiled_queries import CompiledQuery
 from g40events.domains import candidate_domains, normalise_domain, validate_email_domain
 from g40events.links import slug_url
 from g40events.oneline import validate_single_line
@@ -396,6 +397,19 @@ class Event(RenderedMarkdownMixin, models.Model):
         if current >= self.registration_closes or self.is_past:
             return RegistrationState.CLOSED
         return RegistrationState.OPEN
+
+
+# The netwerkdag page and its sign-up form read their netwerkdag on every cold render: a compiled read
+# (the ORM builds its SQL once per process) of the published rule.
+_PUBLISHED_EVENT = CompiledQuery(
+    lambda slug: Event.objects.published().select_related("host_city").filter(slug=slug), slug=str
+)
+
+
+def published_event(slug: str) -> Event | None:
+    """The published netwerkdag with this slug, its host city read along; None if there is none."""
+    found = _PUBLISHED_EVENT.objects(slug=slug)
+    return found[0] if found else None
 
 
 class RecapQuerySet(models.QuerySet):

@@ -16,7 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from g40events import clock
 from g40events.compiled_queries import CompiledQuery
 from g40events.links import absolute_url, slug_url, webcal_url
-from g40events.models import Event, EventQuerySet, Pillar, Recap, Status, ThemeGroup
+from g40events.models import Event, EventQuerySet, Pillar, Recap, Status, ThemeGroup, published_event
 from g40events.preview import PreviewMixin, can_preview
 from g40events.text import summary
 from pagecache.views import query_params
@@ -110,10 +110,9 @@ class EventDetailView(PreviewMixin, DetailView):
         if queryset is not None or can_preview(self.request.user, Event):
             return super().get_object(queryset)
         # The public's netwerkdag (published): a compiled read, as the programme's.
-        found = _PUBLIC_EVENT.objects(slug=self.kwargs[self.slug_url_kwarg])
-        if not found:
-            raise Http404(f"No {Event._meta.verbose_name} found matching the query")
-        return found[0]
+        if event := published_event(self.kwargs[self.slug_url_kwarg]):
+            return event
+        raise Http404(f"No {Event._meta.verbose_name} found matching the query")
 
     def get_context_data(self, **kwargs):
         event = self.object
@@ -149,9 +148,8 @@ class EventDetailView(PreviewMixin, DetailView):
         return response
 
 
-# The netwerkdag page reads its netwerkdag and recaps on every cold render: CompiledQuery reads (the
-# ORM builds their SQL once per process), from the QuerySets' own rules for what is published.
-_PUBLIC_EVENT = CompiledQuery(lambda slug: EventDetailView.queryset.published().filter(slug=slug), slug=str)
+# The netwerkdag page reads its recaps on every cold render: a CompiledQuery read (the ORM builds its
+# SQL once per process), from the QuerySet's own rule for what is published.
 _EVENT_RECAPS = CompiledQuery(
     lambda event_id, now: Recap.objects.published(now).filter(event_id=event_id).select_related("pillar"),
     now=datetime.datetime,

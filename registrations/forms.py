@@ -10,10 +10,11 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from g40events.compiled_queries import CompiledQuery
 from g40events.models import Event, Organisation, Pillar, ThemeGroup
 from g40events.oneline import validate_single_line
 from registrations.models import Registration, validate_person_name
-from registrations.services import PersonData, TimeSlot, cancelled_message, signup_sessions, time_slots
+from registrations.services import PersonData, TimeSlot, cancelled_message, signup_choices, time_slots
 from sessions.models import Session
 
 
@@ -108,11 +109,7 @@ class SessionChoicesMixin:
     """Adds one SlotField per time slot of the netwerkdag's sign-up sessions."""
 
     def add_slot_fields(self, event: Event, own_places: dict[int, str] | None = None):
-        # Only what the choices show: the sessions' long texts would be read and grouped for nothing.
-        sessions = signup_sessions(event).only(
-            "title", "kind", "start_time", "end_time", "location", "capacity"
-        )
-        self.slots = time_slots(sessions)
+        self.slots = time_slots(signup_choices(event))
         self.slot_event_id = event.pk
         for slot in self.slots:
             self.fields[slot.field_name] = SlotField(slot=slot, event_id=event.pk, own_places=own_places)
@@ -145,8 +142,14 @@ class SessionChoicesMixin:
         ]
 
 
+# Read on every sign-up form, which is never cached: compiled once per process.
+_ORGANISATIONS = CompiledQuery(
+    lambda: Organisation.objects.order_by("kind", "name").values_list("pk", "name", "kind")
+)
+
+
 def _organisations() -> list[tuple[int, str, str]]:
-    return list(Organisation.objects.order_by("kind", "name").values_list("pk", "name", "kind"))
+    return _ORGANISATIONS.rows()
 
 
 def _organisation_choices(organisations):

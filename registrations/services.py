@@ -21,6 +21,7 @@ import datetime
 import enum
 import logging
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,6 +30,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from g40events import clock
+from g40events.compiled_queries import CompiledQuery
 from g40events.models import Event, Organisation, RegistrationState
 from registrations import emails
 from registrations.models import (
@@ -128,7 +130,7 @@ class TimeSlot:
     """Sign-up sessions that run at the same time: a person chooses at most one of them."""
 
     number: int
-    sessions: tuple[Session, ...]
+    sessions: tuple  # of Session or SessionChoice
     start: datetime.time
     end: datetime.time
 
@@ -156,6 +158,32 @@ def signup_sessions(event: Event):
     return with_place_counts(Session.objects.filter(event=event).offered()).order_by(
         "start_time", "end_time", "title", "pk"
     )
+
+
+class SessionChoice(NamedTuple):
+    """A session as the sign-up form offers it: what its choice says, and its places."""
+
+    pk: int
+    title: str
+    kind: str
+    start_time: datetime.time
+    end_time: datetime.time
+    location: str
+    capacity: int | None
+    taken: int
+    waiting: int
+
+
+# The sign-up form is never cached: its read of the sessions is compiled once per process
+# (g40events/compiled_queries.py), and gives plain rows rather than model instances.
+_SIGNUP_CHOICES = CompiledQuery(
+    lambda event_id: signup_sessions(Event(pk=event_id)).values_list(*SessionChoice._fields)
+)
+
+
+def signup_choices(event: Event) -> list[SessionChoice]:
+    """The sessions of signup_sessions() as the sign-up form shows them."""
+    return [SessionChoice(*row) for row in _SIGNUP_CHOICES.rows(event_id=event.pk)]
 
 
 def is_full(event: Event) -> bool:

@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -18,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
-from g40events.models import Event, RegistrationState
+from g40events.models import Event, RegistrationState, published_event
 from g40events.proxies import client_address
 from registrations import extensions, services
 from registrations.forms import CancelForm, ChangeSessionsForm, PersonDetailsForm, RegistrationForm
@@ -80,9 +81,9 @@ def _format_moment(moment) -> str:
 
 class EventMixin:
     def dispatch(self, request, *args, **kwargs):
-        self.event = get_object_or_404(
-            Event.objects.published().select_related("host_city"), slug=kwargs["slug"]
-        )
+        self.event = published_event(kwargs["slug"])
+        if self.event is None:
+            raise Http404(f"No {Event._meta.verbose_name} found matching the query")
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
