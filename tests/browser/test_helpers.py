@@ -22,6 +22,16 @@ def test_axe_helper_names_each_rule_broken_and_where(page):
     assert [(v["id"], v["nodes"]) for v in violations] == [("image-alt", [["img"]]), ("label", [["#naam"]])]
     assert violations[0]["help"] == "Images must have alternative text"
     assert axe_violations(page, include="#goed") == []
+    # A scope given as a list of selectors checks each part.
+    assert [v["id"] for v in axe_violations(page, include="#goed, form")] == ["label"]
+
+
+def test_axe_with_a_scope_that_finds_nothing_fails_rather_than_passes(page):
+    """A test that checks part of a page cannot pass because the part is missing."""
+    page.set_content(FAULTY)
+
+    with pytest.raises(Exception, match="No elements found for include"):
+        axe_violations(page, include=".bestaat-niet")
 
 
 def test_axe_at_widths_names_the_width_where_it_found_a_fault(page):
