@@ -13,3 +13,15 @@ os.environ["ENV_FILE"] = ""
 # Tasks (the e-mails) run at once, after the commit, in the test's own process; the tests that run
 # a real worker say so for themselves.
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+
+
+def pytest_collection_finish(session):
+    """After collection, the objects a test process holds for good (Django, the project, the
+    collected tests) are moved out of the garbage collector's sight (gc.freeze), and young objects
+    are collected less often: the collector's full passes over them took 5% of a test process's
+    time (2-3 s each on SQLite's registrations and caching tests; 1.2 s after)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
