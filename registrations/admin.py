@@ -179,12 +179,9 @@ class RegistrationAdmin(events_admin.ModelAdmin):
         # A place deleted here goes to the first on the session's waiting list.
         formset.save(commit=False)
         for place in formset.deleted_objects:
-            try:
-                removal = services.remove_place(place=place)
-            except services.TryAgainLater:
-                place.delete()
+            removal = services.remove_place(place=place)
+            if removal.waiting_list_later and removal.was_confirmed:
                 self.message_user(request, WAITING_LIST_LATER, messages.WARNING)
-                continue
             if removal.notified is not None:
                 self.message_user(request, _place_removed_message(removal, place.session), messages.INFO)
             if removal.promoted:

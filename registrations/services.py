@@ -662,11 +662,14 @@ def delete_registration(*, registration: Registration) -> None:
 @dataclasses.dataclass(frozen=True)
 class PlaceRemoval:
     """What taking one place away did: whether its holder was told (`notified`, None when the place
-    was gone already or the registration has no address), and who moved up from the waiting list."""
+    was gone already or the registration has no address), and who moved up from the waiting list.
+    `waiting_list_later`: the session was too busy to serve its waiting list at once; the next
+    sign-up or change in it, or `fill_waiting_lists`, gives the place to the first in line."""
 
     notified: Registration | None = None
     was_confirmed: bool = False
     promoted: tuple[Place, ...] = ()
+    waiting_list_later: bool = False
 
 
 def remove_place(*, place: Place) -> PlaceRemoval:
@@ -676,31 +679,47 @@ def remove_place(*, place: Place) -> PlaceRemoval:
     told: for a confirmed place "Je plaats in “<sessie>” is vervallen" with a METHOD:CANCEL for the
     session's calendar entry (afgemeld.ics, as after dropping a session from one's choices); for a
     waiting-list place a short mail without calendar (it never was in their calendar).
+    When the session's lock cannot be had in time, the place goes and its holder is told all the
+    same, and the waiting list is served later (`waiting_list_later`): nobody in line is passed
+    over, as the next fill serves the line in order.
     Side effects: that e-mail and promotion e-mails, after the commit.
-    Raises TryAgainLater when the lock cannot be had in time.
     """
-    with locking_transaction():
-        session = _lock_sessions([place.session_id]).get(place.session_id)
-        held = Place.objects.select_related("registration").filter(pk=place.pk).first()
-        if session is None or held is None:
-            return PlaceRemoval()
-        held.delete()
-        registration = held.registration
-        notified = None
-        if registration.is_active and not registration.anonymised_at and registration.email:
-            if held.is_confirmed:
-                emails.queue(
-                    registration,
-                    EmailLog.Kind.PLACE_REMOVED,
-                    session=session,
-                    calendar_cancellations=[session],
-                )
-            else:
-                emails.queue(registration, EmailLog.Kind.PLACE_REMOVED_WAITING, session=session)
-            notified = registration
-        return PlaceRemoval(
-            notified=notified, was_confirmed=held.is_confirmed, promoted=tuple(_fill(session))
+    try:
+        with locking_transaction():
+            session = _lock_sessions([place.session_id]).get(place.session_id)
+            held = Place.objects.select_related("registration").filter(pk=place.pk).first()
+            if session is None or held is None:
+                return PlaceRemoval()
+            return PlaceRemoval(
+                notified=_take_away(held, session),
+                was_confirmed=held.is_confirmed,
+                promoted=tuple(_fill(session)),
+            )
+    except TryAgainLater:
+        with transaction.atomic():
+            held = Place.objects.select_related("registration", "session").filter(pk=place.pk).first()
+            if held is None:
+                return PlaceRemoval()
+            return PlaceRemoval(
+                notified=_take_away(held, held.session),
+                was_confirmed=held.is_confirmed,
+                waiting_list_later=True,
+            )
+
+
+def _take_away(held: Place, session: Session) -> Registration | None:
+    """Delete a place and queue the message that tells its holder; the holder, if told."""
+    held.delete()
+    registration = held.registration
+    if not (registration.is_active and not registration.anonymised_at and registration.email):
+        return None
+    if held.is_confirmed:
+        emails.queue(
+            registration, EmailLog.Kind.PLACE_REMOVED, session=session, calendar_cancellations=[session]
         )
+    else:
+        emails.queue(registration, EmailLog.Kind.PLACE_REMOVED_WAITING, session=session)
+    return registration
 
 
 def queue_reminders(*, today: datetime.date | None = None) -> int:

@@ -108,3 +108,59 @@ def test_an_admin_delete_that_meets_a_busy_session_keeps_the_place_for_the_first
 
     assert statuses(session) == {"confirmed": ["Bram"], "waiting": ["Cem"]}
     assert bram.emails.filter(kind=EmailLog.Kind.PROMOTION).count() == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Needs row locks: on SQLite a held session lock is the whole database's write lock.",
+)
+def test_a_place_taken_away_in_a_busy_session_is_still_told_and_its_place_goes_to_the_first_in_line(
+    client, settings
+):
+    from django.contrib.auth.models import User
+    from django.contrib.messages import get_messages
+
+    from tests.registrations.test_place_removal import delete_the_place
+
+    settings.REGISTRATION_LOCK_TIMEOUT = "200ms"
+    event = open_event()
+    session = signup_session(event, capacity=2)
+    anna, _bram, cem, _dirk = (register(event, session, name) for name in ["Anna", "Bram", "Cem", "Dirk"])
+    client.force_login(User.objects.create_superuser("organisator", "o@example.org", "wachtwoord-123"))
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_session():
+        try:
+            with transaction.atomic():
+                list(Session.objects.select_for_update().filter(pk=session.pk))
+                holding.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_session)
+    holder.start()
+    assert holding.wait(5)
+    try:
+        response = delete_the_place(client, anna)
+    finally:
+        release.set()
+        holder.join()
+
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)][:2] == [
+        "Het is op dit moment erg druk: de vrijgekomen plaatsen gaan zo snel mogelijk naar de eersten op de "
+        "wachtlijst (bij de volgende aanmelding of wijziging in die sessie, en bij fill_waiting_lists).",
+        f"Anna is de plaats in “{session.title}” kwijt en krijgt een e-mail met een annulering voor de agenda.",
+    ]
+    # Anna is told at once; her place waits for the first in line, whom nobody passes.
+    assert list(anna.emails.values_list("kind", flat=True).order_by("pk")) == [
+        EmailLog.Kind.CONFIRMATION,
+        EmailLog.Kind.PLACE_REMOVED,
+    ]
+    assert statuses(session) == {"confirmed": ["Bram"], "waiting": ["Cem", "Dirk"]}
+
+    register(event, session, "Eva")
+
+    assert statuses(session) == {"confirmed": ["Bram", "Cem"], "waiting": ["Dirk", "Eva"]}
+    assert cem.emails.filter(kind=EmailLog.Kind.PROMOTION).count() == 1
