@@ -130,9 +130,10 @@ def test_a_place_taken_away_in_a_busy_session_is_still_told_and_its_place_goes_t
     holding, release = threading.Event(), threading.Event()
 
     def hold_the_session():
+        # As a sign-up in progress holds it (services._lock_sessions).
         try:
             with transaction.atomic():
-                list(Session.objects.select_for_update().filter(pk=session.pk))
+                list(Session.objects.select_for_update(no_key=True).filter(pk=session.pk))
                 holding.set()
                 release.wait(10)
         finally:
