@@ -1,9 +1,12 @@
 """Small builders for registration tests: an event open for sign-up, and sign-ups through the service."""
 
+import contextlib
 import datetime
 import itertools
+import threading
 
 import time_machine
+from django.db import connections, transaction
 from django.utils import timezone
 
 from registrations import services
@@ -58,3 +61,31 @@ def statuses(session) -> dict[str, list[str]]:
 def later(**delta):
     """Travel that far into the future (the clock keeps ticking there): `with later(hours=1): ...`."""
     return time_machine.travel(timezone.now() + datetime.timedelta(**delta), tick=True)
+
+
+@contextlib.contextmanager
+def session_locked_elsewhere(session):
+    """While the block runs, another transaction (in a thread with its own connection) holds the
+    session's lock as a sign-up in progress does: its row FOR NO KEY UPDATE (services._lock_sessions)
+    on PostgreSQL, the database's write lock (an IMMEDIATE transaction) on SQLite."""
+    from sessions.models import Session
+
+    holding, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                list(Session.objects.select_for_update(no_key=True).filter(pk=session.pk))
+                holding.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert holding.wait(5)
+    try:
+        yield
+    finally:
+        release.set()
+        holder.join()

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from registrations import services
 from registrations.models import EmailLog, Place, Registration
-from tests.registrations.helpers import open_event, signup_session
+from tests.registrations.helpers import open_event, session_locked_elsewhere, signup_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -198,10 +198,7 @@ def test_cancellations_and_sign_ups_at_once_keep_the_waiting_list_in_order():
 def test_a_sign_up_that_waits_too_long_for_a_lock_is_asked_to_try_again_and_keeps_its_values(
     client, settings, monkeypatch
 ):
-    from django.db import transaction
     from django.urls import reverse
-
-    from sessions.models import Session
 
     event = open_event()
     session = signup_session(event, capacity=PLACES)
@@ -209,21 +206,7 @@ def test_a_sign_up_that_waits_too_long_for_a_lock_is_asked_to_try_again_and_keep
     if connection.vendor == "sqlite":
         monkeypatch.setitem(connection.settings_dict["OPTIONS"], "timeout", 0.2)
         connection.close()  # reconnect with the short busy timeout
-    holding, release = threading.Event(), threading.Event()
-
-    def hold_the_session():
-        try:
-            with transaction.atomic():  # IMMEDIATE on SQLite: holds the write lock
-                list(Session.objects.select_for_update().filter(pk=session.pk))
-                holding.set()
-                release.wait(10)
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=hold_the_session)
-    holder.start()
-    assert holding.wait(5)
-    try:
+    with session_locked_elsewhere(session):
         response = client.post(
             reverse("registrations:register", kwargs={"slug": event.slug}),
             {
@@ -234,9 +217,6 @@ def test_a_sign_up_that_waits_too_long_for_a_lock_is_asked_to_try_again_and_keep
                 "slot_1": str(session.pk),
             },
         )
-    finally:
-        release.set()
-        holder.join()
 
     page = response.content.decode()
     assert response.status_code == 503

@@ -4,16 +4,13 @@ Each thread has its own database connection, as each request in a server would: 
 PostgreSQL, IMMEDIATE transactions on SQLite (where the same test runs serialised by the write lock).
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.urls import reverse
 
 from registrations import services
 from registrations.models import EmailLog, Place, Registration
-from sessions.models import Session
-from tests.registrations.helpers import open_event, signup_session, statuses
+from tests.registrations.helpers import open_event, session_locked_elsewhere, signup_session, statuses
 from tests.registrations.test_concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,27 +73,10 @@ def test_an_admin_delete_that_meets_a_busy_session_keeps_the_place_for_the_first
     session = signup_session(event, capacity=1)
     anna, bram = (register(event, session, name) for name in ["Anna", "Bram"])
     client.force_login(User.objects.create_superuser("organisator", "o@example.org", "wachtwoord-123"))
-    holding, release = threading.Event(), threading.Event()
-
-    def hold_the_session():
-        try:
-            with transaction.atomic():
-                list(Session.objects.select_for_update().filter(pk=session.pk))
-                holding.set()
-                release.wait(10)
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=hold_the_session)
-    holder.start()
-    assert holding.wait(5)
-    try:
+    with session_locked_elsewhere(session):
         response = client.post(
             reverse("admin:registrations_registration_delete", args=[anna.pk]), {"post": "yes"}, follow=True
         )
-    finally:
-        release.set()
-        holder.join()
 
     assert "de vrijgekomen plaatsen gaan zo snel mogelijk naar de eersten op de wachtlijst" in (
         response.content.decode()
@@ -127,26 +107,8 @@ def test_a_place_taken_away_in_a_busy_session_is_still_told_and_its_place_goes_t
     session = signup_session(event, capacity=2)
     anna, _bram, cem, _dirk = (register(event, session, name) for name in ["Anna", "Bram", "Cem", "Dirk"])
     client.force_login(User.objects.create_superuser("organisator", "o@example.org", "wachtwoord-123"))
-    holding, release = threading.Event(), threading.Event()
-
-    def hold_the_session():
-        # As a sign-up in progress holds it (services._lock_sessions).
-        try:
-            with transaction.atomic():
-                list(Session.objects.select_for_update(no_key=True).filter(pk=session.pk))
-                holding.set()
-                release.wait(10)
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=hold_the_session)
-    holder.start()
-    assert holding.wait(5)
-    try:
+    with session_locked_elsewhere(session):
         response = delete_the_place(client, anna)
-    finally:
-        release.set()
-        holder.join()
 
     assert response.status_code == 302
     assert [str(m) for m in get_messages(response.wsgi_request)][:2] == [
