@@ -180,7 +180,7 @@ class RegistrationAdmin(events_admin.ModelAdmin):
         formset.save(commit=False)
         for place in formset.deleted_objects:
             removal = services.remove_place(place=place)
-            if removal.waiting_list_later and removal.was_confirmed:
+            if removal.waiting_list_later:
                 self.message_user(request, WAITING_LIST_LATER, messages.WARNING)
             if removal.notified is not None:
                 self.message_user(request, _place_removed_message(removal, place.session), messages.INFO)

@@ -19,7 +19,7 @@ from g40events import clock
 from g40events.models import Event, Organisation
 
 from .models import Place, Registration
-from .services import signup_sessions, time_slots
+from .services import signup_choices, time_slots
 
 FIRST_NAMES = (
     "Anne Bram Carla Daan Eva Femke Gert Hanna Ilse Jeroen Karin Lars Marieke Niels Olga Pieter "
@@ -75,7 +75,7 @@ def load_demo_registrations(*, event: Event, seed: int = 2024) -> int:
     cities = [c for c in cities if c.name not in absent]
     weights = [WEIGHTS.get(city.name, 2) for city in cities]
     partners = list(Organisation.objects.exclude(kind=Organisation.Kind.G40_CITY).order_by("name"))
-    slots = time_slots(signup_sessions(event))
+    slots = time_slots(signup_choices(event))
     taken = {session.pk: 0 for slot in slots for session in slot.sessions}
     opens = event.registration_opens_at or clock.local_datetime(
         event.date, datetime.time(9)
@@ -124,7 +124,7 @@ def load_demo_registrations(*, event: Event, seed: int = 2024) -> int:
                 places.append(
                     Place(
                         registration=registration,
-                        session=session,
+                        session_id=session.pk,
                         status=Place.Status.CONFIRMED,
                         created_at=created,
                         confirmed_at=created,

@@ -130,7 +130,7 @@ class TimeSlot:
     """Sign-up sessions that run at the same time: a person chooses at most one of them."""
 
     number: int
-    sessions: tuple  # of Session or SessionChoice
+    sessions: "tuple[SessionChoice, ...]"
     start: datetime.time
     end: datetime.time
 
@@ -143,7 +143,7 @@ class TimeSlot:
         return f"slot_{self.number}"
 
 
-def time_slots(sessions: Iterable[Session]) -> list[TimeSlot]:
+def time_slots(sessions: "Iterable[SessionChoice]") -> list[TimeSlot]:
     """Group sessions into parallel time slots, as the programme does, numbered for the form."""
     ordered = sorted(sessions, key=lambda s: (s.start_time, s.end_time, s.title, s.pk))
     return [
@@ -663,8 +663,9 @@ def delete_registration(*, registration: Registration) -> None:
 class PlaceRemoval:
     """What taking one place away did: whether its holder was told (`notified`, None when the place
     was gone already or the registration has no address), and who moved up from the waiting list.
-    `waiting_list_later`: the session was too busy to serve its waiting list at once; the next
-    sign-up or change in it, or `fill_waiting_lists`, gives the place to the first in line."""
+    `waiting_list_later`: a confirmed place was freed while the session was too busy to serve its
+    waiting list; the next sign-up or change in it, or `fill_waiting_lists`, gives the place to the
+    first in line."""
 
     notified: Registration | None = None
     was_confirmed: bool = False
@@ -703,7 +704,7 @@ def remove_place(*, place: Place) -> PlaceRemoval:
             return PlaceRemoval(
                 notified=_take_away(held, held.session),
                 was_confirmed=held.is_confirmed,
-                waiting_list_later=True,
+                waiting_list_later=held.is_confirmed,
             )
 
 
