@@ -23,7 +23,9 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.timezone import template_localtime
 from jinja2 import Environment, Template
+from jinja2.compiler import CodeGenerator
 from markupsafe import Markup, escape
+from markupsafe._speedups import _escape_inner
 
 from g40events.links import slug_url
 
@@ -200,7 +202,49 @@ def regroup(items, attribute: str) -> list[Group]:
     return [Group(grouper, list(group)) for grouper, group in itertools.groupby(items, key=key)]
 
 
+def escape_output(value) -> str:
+    """What `{{ value }}` writes into the page: the value's text with &, <, >, " and ' escaped, or
+    the markup itself of a value that is markup (a macro's output, a translation, Markup).
+
+    As markupsafe.escape(), which Jinja2 puts around every `{{ … }}`, except that the result is
+    plain text instead of a new Markup object: a template joins what it writes into one string
+    and marks only that as markup (a macro's output, a block, the page), so a Markup per value
+    is made and thrown away. markupsafe.escape() builds it in Python (`Markup.__new__`); a
+    programme of 60 session cards writes some 2,200 values, and escaping them took a third of
+    drawing the cards (bench/README.md, "Escaping in C").
+    """
+    if type(value) is str:
+        return _escape_inner(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return _escape_inner(str(value))
+
+
+class PageCodeGenerator(CodeGenerator):
+    """Jinja2's compiler, with `{{ … }}` escaped by escape_output() where autoescaping is on.
+
+    Jinja2 offers the code generator as the way to change the Python a template compiles to
+    (Environment.code_generator_class). The method replaced, `_output_child_pre`, is the one that
+    writes the `escape(` before each output expression; pyproject.toml keeps Jinja2 within 3.1,
+    and tests/public/test_jinja2.py checks the compiled code and the escaping.
+    """
+
+    def visit_Template(self, node, frame=None) -> None:
+        self.writeline("from g40events.jinja2 import escape_output")
+        super().visit_Template(node, frame)
+
+    def _output_child_pre(self, node, frame, finalize) -> None:
+        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
+            self.write("escape_output(")
+            if finalize.src is not None:
+                self.write(finalize.src)
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+
 class PageEnvironment(Environment):
+    code_generator_class = PageCodeGenerator
+
     def make_globals(self, d):
         """A template's globals as a dict of its own, not Jinja2's ChainMap over the environment's.
 

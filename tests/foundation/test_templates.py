@@ -50,3 +50,39 @@ def test_jinja2_translates_in_the_active_language_and_escapes_what_it_fills_in()
     assert dutch == "Naar de inhoud | Aanmelden voor &lt;b&gt;Dag&lt;/b&gt; | 1 sessie tegelijk"
     assert english == "Skip to content | Register for &lt;b&gt;Dag&lt;/b&gt; | 3 sessions at the same time"
     assert dutch_again == "Naar de inhoud | Aanmelden voor Dag | 2 sessies tegelijk"
+
+
+class Html:
+    def __html__(self):
+        return "<em>al opgemaakt</em>"
+
+
+def test_jinja2_escapes_what_it_writes_as_stock_jinja2_does():
+    # Our compiler writes `{{ … }}` through escape_output() (g40events/jinja2.py); the page must be
+    # the same as stock Jinja2 with autoescaping makes it, for every kind of value.
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+    source = (
+        "{% macro card(title) %}<h4>{{ title }}</h4>{% endmacro %}"
+        "{{ text }}|{{ number }}|{{ nothing }}|{{ missing }}|{{ markup }}|{{ html }}|{{ card(text) }}|"
+        "{{ text ~ markup }}|{{ markup ~ text }}|{% set block %}<i>{{ text }}</i>{% endset %}{{ block }}|"
+        "{% filter upper %}{{ text }}{% endfilter %}|{% autoescape false %}{{ text }}{% endautoescape %}|"
+        "{{ text|safe }}|{{ [text, 2] }}"
+    )
+    context = {
+        "text": "<script>alert('x & \"y\"')</script>",
+        "number": 12,
+        "nothing": None,
+        "markup": Markup("<b>vet</b>"),
+        "html": Html(),
+    }
+    ours = engines["jinja2"].from_string(source)
+    stock = Environment(autoescape=True).from_string(source)
+
+    assert "escape_output(" in engines["jinja2"].env.compile(source, raw=True)
+    assert ours.render(context) == stock.render(**context)
+    assert ours.render(context).startswith(
+        "&lt;script&gt;alert(&#39;x &amp; &#34;y&#34;&#39;)&lt;/script&gt;|12|None||<b>vet</b>|<em>al opgemaakt</em>|"
+        "<h4>&lt;script&gt;"
+    )
