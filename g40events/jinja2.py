@@ -24,8 +24,7 @@ from django.utils import timezone, translation
 from django.utils.timezone import template_localtime
 from jinja2 import Environment, Template
 from jinja2.compiler import CodeGenerator
-from markupsafe import Markup, escape
-from markupsafe._speedups import _escape_inner
+from markupsafe import Markup, _escape_inner, escape  # _escape_inner: C, or Python without the speedups
 
 from g40events.links import slug_url
 
