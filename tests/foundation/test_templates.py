@@ -86,3 +86,39 @@ def test_jinja2_escapes_what_it_writes_as_stock_jinja2_does():
         "&lt;script&gt;alert(&#39;x &amp; &#34;y&#34;&#39;)&lt;/script&gt;|12|None||<b>vet</b>|<em>al opgemaakt</em>|"
         "<h4>&lt;script&gt;"
     )
+
+
+def test_jinja2_calls_macros_functions_and_context_functions_as_stock_jinja2_does():
+    # PageContext.call (g40events/jinja2.py) calls macros and plain functions directly; what wants
+    # the context still gets it, inside loops and blocks too.
+    from jinja2 import Environment, pass_context, pass_environment
+
+    @pass_context
+    def page_of(context, suffix):
+        return f"{context['page']}{suffix}"
+
+    @pass_environment
+    def autoescaping(environment):
+        return environment.autoescape
+
+    def exhausted():
+        raise StopIteration
+
+    source = (
+        "{% macro item(x, sep='/') %}<{{ x }}{{ sep }}>{% endmacro %}"
+        "{% for x in items %}{{ item(x) }}{{ item(x, sep=loop.index) }}{{ page_of(x) }}{% endfor %}|"
+        "{% set y = 'b' %}{{ page_of(y) }}|{{ shout(y) }}|{{ autoescaping() }}|{{ exhausted() }}|"
+        "{% for x in items %}{% set inner = x ~ '!' %}{{ page_of(inner) }}{% endfor %}"
+    )
+    context = {
+        "items": ["a", "<b>"],
+        "page": "p:",
+        "page_of": page_of,
+        "shout": str.upper,
+        "autoescaping": autoescaping,
+        "exhausted": exhausted,
+    }
+    ours = engines["jinja2"].from_string(source).render(context)
+
+    assert ours == Environment(autoescape=True).from_string(source).render(**context)
+    assert ours == ("<a/><a1>p:a<&lt;b&gt;/><&lt;b&gt;2>p:&lt;b&gt;|p:b|B|True||p:a!p:&lt;b&gt;!")
