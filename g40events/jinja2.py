@@ -212,7 +212,7 @@ def escape_output(value) -> str:
     and marks only that as markup (a macro's output, a block, the page), so a Markup per value
     is made and thrown away. markupsafe.escape() builds it in Python (`Markup.__new__`); a
     programme of 60 session cards writes some 2,200 values, and escaping them took a third of
-    drawing the cards (bench/README.md, "Escaping in C").
+    drawing the cards (bench/README.md, "Where the pages stand").
     """
     if type(value) is str:
         return _escape_inner(value)
