@@ -29,12 +29,23 @@ WAITING_LIST_LATER = _(
 )
 
 
-def _promoted_message(promoted, session) -> str:
-    return ngettext(
-        "%(names)s kreeg een plaats in “%(session)s” (van de wachtlijst) en een e-mail.",
-        "%(names)s kregen een plaats in “%(session)s” (van de wachtlijst) en een e-mail.",
-        len(promoted),
-    ) % {"names": ", ".join(place.registration.name for place in promoted), "session": session.title}
+def _promoted_message(promoted, session, *, preview=False) -> str:
+    if preview:
+        text = ngettext(
+            "%(names)s krijgt een plaats in “%(session)s” (van de wachtlijst) en een e-mail.",
+            "%(names)s krijgen een plaats in “%(session)s” (van de wachtlijst) en een e-mail.",
+            len(promoted),
+        )
+    else:
+        text = ngettext(
+            "%(names)s kreeg een plaats in “%(session)s” (van de wachtlijst) en een e-mail.",
+            "%(names)s kregen een plaats in “%(session)s” (van de wachtlijst) en een e-mail.",
+            len(promoted),
+        )
+    return text % {
+        "names": ", ".join(place.registration.name for place in promoted),
+        "session": session.title,
+    }
 
 
 def _place_removed_message(removal, session) -> str:
@@ -778,9 +789,10 @@ class PlacesExtension(programme_admin.SessionAdminExtension):
             ]
         }
 
-    def session_saved(self, session, changed):
+    def session_saved(self, session, changed, *, preview=False):
         """A new time or room goes to the calendars of everyone with a place, and free places (a raised
-        capacity) to the waiting list (services.follow_session_change)."""
+        capacity) to the waiting list (services.follow_session_change). In the import's dry run the
+        same steps run and are rolled back: the organiser sees who would move up before confirming."""
         outcome = services.follow_session_change(session=session, changed=changed)
         shown = []
         if outcome.notified:
@@ -796,8 +808,8 @@ class PlacesExtension(programme_admin.SessionAdminExtension):
                 )
             )
         if outcome.promoted:
-            shown.append((messages.INFO, _promoted_message(outcome.promoted, session)))
-        if outcome.waiting_list_busy:
+            shown.append((messages.INFO, _promoted_message(outcome.promoted, session, preview=preview)))
+        if outcome.waiting_list_busy and not preview:
             shown.append(
                 (
                     messages.WARNING,

@@ -53,10 +53,14 @@ class SessionAdminExtension:
         nothing of the file is saved."""
         return {}
 
-    def session_saved(self, session: Session, changed: Sequence[str]) -> list[tuple[int, str]]:
+    def session_saved(
+        self, session: Session, changed: Sequence[str], *, preview: bool = False
+    ) -> list[tuple[int, str]]:
         """Called after a session was saved: on its page, on the programme screen or by the
-        spreadsheet import (not its dry run). `changed` names the fields that changed, empty for a new
-        session. Returns what it caused, as (message level, text) for the organiser."""
+        spreadsheet import. `changed` names the fields that changed, empty for a new session. Returns
+        what it caused, as (message level, text) for the organiser. `preview`: the import's dry run,
+        which is rolled back (with its e-mails, queued for a commit that does not come); the texts
+        say what confirming will cause."""
         return []
 
     def links(self, session: Session) -> list[tuple[str, str]]:

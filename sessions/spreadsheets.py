@@ -26,7 +26,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ImportForm
-from import_export.results import RowResult
+from import_export.results import Result, RowResult
 
 from g40events import clock
 from g40events.models import Event, Organisation, Pillar, ThemeGroup
@@ -254,6 +254,18 @@ class YesNoWidget(widgets.Widget):
         return gettext("ja") if value else gettext("nee")
 
 
+class ProgrammeImportResult(Result):
+    @property
+    def consequences(self) -> list[tuple[int, str]]:
+        """What the sessions' saves cause beyond themselves, as (message level, text): calendar
+        updates, places from the waiting list. In the dry run, what confirming will cause."""
+        return [
+            message
+            for row in self.valid_rows()
+            for message in getattr(row.instance, "import_consequences", [])
+        ]
+
+
 class ProgrammeResource(resources.ModelResource):
     """The sessions of one netwerkdag, matched on their title: a known title updates that session."""
 
@@ -308,6 +320,9 @@ class ProgrammeResource(resources.ModelResource):
     @classmethod
     def get_display_name(cls):
         return gettext("Programma")
+
+    def get_result_class(self):
+        return ProgrammeImportResult
 
     def get_queryset(self):
         queryset = (
@@ -510,12 +525,15 @@ class ProgrammeResource(resources.ModelResource):
             else:
                 self._unrecorded(SessionSpeaker(session=instance, speaker=speaker, position=position)).save()
         # As after a save in the admin: a new time or room to the calendars of those with a place, a
-        # raised capacity to the waiting list (their mails go when the import commits). Not in the dry
-        # run, which is rolled back.
-        instance._saved_messages = []
-        if not kwargs.get("dry_run"):
-            for extension in self.extensions:
-                instance._saved_messages += extension.session_saved(instance, instance._imported_changes)
+        # raised capacity to the waiting list (their mails go when the import commits). The dry run
+        # takes the same steps, so that its page can say what confirming will cause; it is rolled
+        # back, promotions and queued mails with it.
+        preview = bool(kwargs.get("dry_run"))
+        instance.import_consequences = []
+        for extension in self.extensions:
+            instance.import_consequences += extension.session_saved(
+                instance, instance._imported_changes, preview=preview
+            )
 
     def _speaker(self, name: str, organisation_name: str) -> Speaker:
         organisation = None
@@ -713,7 +731,6 @@ class ProgrammeSpreadsheetAdmin(ImportExportMixin):
     def add_success_message(self, result, request):
         new, updated = result.totals[RowResult.IMPORT_TYPE_NEW], result.totals[RowResult.IMPORT_TYPE_UPDATE]
         # What the saved sessions caused (calendar updates, promotions), after the totals.
-        caused = [message for row in result.rows for message in getattr(row.instance, "_saved_messages", [])]
         messages.success(
             request,
             _("Programma ingelezen: %(new)s, %(updated)s.")
@@ -723,7 +740,7 @@ class ProgrammeSpreadsheetAdmin(ImportExportMixin):
                 % {"count": updated},
             },
         )
-        for level, text in caused:
+        for level, text in result.consequences:
             messages.add_message(request, level, text)
 
     def get_export_queryset(self, request):

@@ -3,6 +3,7 @@
 first in line, and a capacity below the places taken is refused (nobody loses a place silently)."""
 
 import datetime
+import re
 
 import icalendar
 import pytest
@@ -10,6 +11,7 @@ from django.contrib.auth.models import Group, User
 from django.core import mail
 
 from g40events.permissions import ORGANISERS_GROUP
+from registrations.models import EmailLog
 from sessions.models import Session
 from tests.programme.test_spreadsheet_import import confirm, csv_file, dry_run, outcome_rows
 from tests.registrations.helpers import later, open_event, sign_up, signup_session, statuses
@@ -60,6 +62,19 @@ def messages_of(response) -> list[str]:
     return [str(m) for m in response.wsgi_request._messages]
 
 
+def consequences_shown(response) -> list[str]:
+    """What the dry run's page says confirming will cause, as text; empty when it says nothing."""
+    html = response.content.decode()
+    if 'id="import-consequences"' not in html:
+        assert "Wat bevestigen verder doet" not in html
+        return []
+    assert "Wat bevestigen verder doet" in html
+    body = html.split('id="import-consequences"', 1)[1].split("</ul>", 1)[0]
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in re.findall(r"<li>(.*?)</li>", body, re.S)
+    ]
+
+
 def test_import_moving_a_session_sends_each_confirmed_person_one_calendar_update(
     organiser_client, full_session, django_capture_on_commit_callbacks
 ):
@@ -75,7 +90,12 @@ def test_import_moving_a_session_sends_each_confirmed_person_one_calendar_update
     with later(minutes=5), django_capture_on_commit_callbacks(execute=True):
         preview = dry_run(organiser_client, event, upload)
         assert mail.outbox == []  # the dry run sends nothing
+        assert EmailLog.objects.filter(kind=EmailLog.Kind.SESSION_CHANGED).count() == 0
         done = confirm(organiser_client, preview)
+
+    assert consequences_shown(preview) == [
+        "2 deelnemers van “Wonen in de wijk” krijgen de wijziging per e-mail, voor hun agenda."
+    ]
 
     assert messages_of(done) == [
         "Programma ingelezen: 0 nieuwe sessies, 1 bijgewerkt.",
@@ -106,11 +126,10 @@ def test_import_changing_nothing_the_calendar_holds_sends_nothing(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        done = confirm(
-            organiser_client,
-            dry_run(organiser_client, event, csv_file("Wonen in de wijk,11:00,12:00,Zaal 1,,,,,2,ja")),
-        )
+        preview = dry_run(organiser_client, event, csv_file("Wonen in de wijk,11:00,12:00,Zaal 1,,,,,2,ja"))
+        done = confirm(organiser_client, preview)
 
+    assert consequences_shown(preview) == []
     assert messages_of(done) == ["Programma ingelezen: 0 nieuwe sessies, 1 bijgewerkt."]
     assert mail.outbox == []
 
@@ -122,10 +141,14 @@ def test_import_raising_the_capacity_promotes_the_first_in_line(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        done = confirm(
-            organiser_client,
-            dry_run(organiser_client, event, csv_file("Wonen in de wijk,11:00,12:00,Zaal 1,,,,,3,ja")),
-        )
+        preview = dry_run(organiser_client, event, csv_file("Wonen in de wijk,11:00,12:00,Zaal 1,,,,,3,ja"))
+        # The dry run says who moves up, and moves nobody.
+        assert consequences_shown(preview) == [
+            "Cees krijgt een plaats in “Wonen in de wijk” (van de wachtlijst) en een e-mail."
+        ]
+        assert statuses(session) == {"confirmed": ["Anna", "Bram"], "waiting": ["Cees", "Dirk"]}
+        assert mail.outbox == []
+        done = confirm(organiser_client, preview)
 
     assert messages_of(done) == [
         "Programma ingelezen: 0 nieuwe sessies, 1 bijgewerkt.",
@@ -146,10 +169,14 @@ def test_import_moving_and_enlarging_sends_the_promoted_person_only_the_promotio
     mail.outbox.clear()
 
     with later(minutes=5), django_capture_on_commit_callbacks(execute=True):
-        confirm(
-            organiser_client,
-            dry_run(organiser_client, event, csv_file("Wonen in de wijk,13:00,14:00,Zaal 9,,,,,3,ja")),
-        )
+        preview = dry_run(organiser_client, event, csv_file("Wonen in de wijk,13:00,14:00,Zaal 9,,,,,3,ja"))
+        assert mail.outbox == []
+        confirm(organiser_client, preview)
+
+    assert consequences_shown(preview) == [
+        "2 deelnemers van “Wonen in de wijk” krijgen de wijziging per e-mail, voor hun agenda.",
+        "Cees krijgt een plaats in “Wonen in de wijk” (van de wachtlijst) en een e-mail.",
+    ]
 
     assert sorted((m.to[0], m.subject) for m in mail.outbox) == [
         ("anna@ede.example", "Gewijzigd: Wonen in de wijk"),
