@@ -2,6 +2,8 @@ import hashlib
 import json
 from functools import partial
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
@@ -641,7 +643,15 @@ class MailingAdmin(admin.ModelAdmin):
             form=form,
             preview=preview,
         )
-        return TemplateResponse(request, "registrations/admin/mailing_compose.html", context)
+        response = TemplateResponse(request, "registrations/admin/mailing_compose.html", context)
+        return _with_mail_preview(response) if preview is not None else response
+
+
+@csp_update({"style-src": [UNSAFE_INLINE]})
+def _with_mail_preview(response):
+    """A page that shows an e-mail as it is mailed, in a sandboxed frame that shares the page's
+    policy: the e-mail's inline styles (mail clients read no others) are allowed on this page only."""
+    return response
 
 
 # Registration adds places, taken and waiting to the programme's admin pages, and gives a raised

@@ -357,6 +357,7 @@ def test_cockpit_pages_fit_1280_pixels_and_have_no_axe_or_csp_violations(
             split_headings[name] = split
         if found := ours(axe_violations(page, include=scope)):
             violations[name] = found
+        watch.forget()
 
     pages = {
         **cockpit_pages(event),
@@ -433,6 +434,7 @@ def test_admin_pages_with_our_settings_have_no_axe_or_csp_violations_of_our_own(
         expect(page.get_by_role("heading", level=1)).to_have_count(1)
         if found := ours(axe_violations(page)):
             violations[path] = found
+        watch.forget()
 
     assert violations == {}, json.dumps(violations, indent=2)
     assert watch.found == {}, watch.report()

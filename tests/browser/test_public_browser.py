@@ -125,6 +125,7 @@ def run_axe(browser_page, base_url):
         watch.visit(base_url + path)
         if violations := axe_violations(browser_page):
             found[name] = violations
+        watch.forget()
     return found, watch.found
 
 

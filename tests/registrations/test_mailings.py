@@ -114,6 +114,21 @@ def test_preview_shows_the_message_as_the_first_recipient_sees_it(client):
     assert "Zo ziet Anna de Vries het:" in response.content.decode()
 
 
+def test_only_the_page_with_a_preview_allows_the_e_mails_inline_styles(client):
+    # The e-mail is shown in a sandboxed frame that shares the page's Content-Security-Policy; its
+    # inline styles are allowed on that page, and nowhere else in the admin.
+    day = netwerkdag()
+    organiser(client)
+
+    with_preview = compose(client, day["event"], preview="1")
+    without = client.get(reverse(ADD), {"netwerkdag": day["event"].pk})
+
+    assert 'style="' in with_preview.context["preview"]["html"]
+    assert "style-src 'self' 'unsafe-inline';" in with_preview["Content-Security-Policy"]
+    assert "style-src 'self';" in without["Content-Security-Policy"]
+    assert without.context["preview"] is None
+
+
 def test_send_records_one_message_per_recipient_and_the_worker_sends_them(
     client, django_capture_on_commit_callbacks
 ):
