@@ -3,9 +3,11 @@ import datetime
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.contrib.staticfiles import finders
 from django.core import mail
 from django.urls import reverse
 
@@ -145,7 +147,12 @@ def test_participants_list_is_printable_with_the_waiting_list_in_order(client):
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "@media print" in page
+    # Printed, the list is the page without the admin around it (its own stylesheet's print rules).
+    assert re.search(
+        r'<link rel="stylesheet" href="/static/css/admin-participants(\.[0-9a-f]+)?\.css">', page
+    )
+    print_rules = Path(finders.find("css/admin-participants.css")).read_text().split("@media print", 1)[1]
+    assert "#header, .breadcrumbs, #nav-sidebar" in print_rules and "display: none !important" in print_rules
     confirmed_table, waiting_table = page.split("<h2")[1:3]
     assert confirmed_table.index("Anna") < confirmed_table.index("Bram")  # alphabetical for the door
     assert "Cem" not in confirmed_table

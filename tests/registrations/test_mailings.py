@@ -124,9 +124,16 @@ def test_only_the_page_with_a_preview_allows_the_e_mails_inline_styles(client):
     without = client.get(reverse(ADD), {"netwerkdag": day["event"].pk})
 
     assert 'style="' in with_preview.context["preview"]["html"]
-    assert "style-src 'self' 'unsafe-inline';" in with_preview["Content-Security-Policy"]
-    assert "style-src 'self';" in without["Content-Security-Policy"]
+    assert style_src(with_preview) == "'self' 'unsafe-inline'"
+    assert style_src(without) == "'self'"
     assert without.context["preview"] is None
+
+
+def style_src(response) -> str:
+    directives = dict(
+        part.strip().partition(" ")[::2] for part in response["Content-Security-Policy"].split(";")
+    )
+    return directives["style-src"]
 
 
 def test_send_records_one_message_per_recipient_and_the_worker_sends_them(
