@@ -2,7 +2,7 @@
 // form post in place (the server answers with the page; its results region replaces ours), and a
 // camera scanner reads QR codes with the browser's BarcodeDetector or, where that is missing or
 // reads no QR codes, with the decoder the site serves itself (static/vendor/jsqr, fetched only
-// when scanning starts). Without this script every form works as a plain form (post, redirect, page).
+// when scanning starts, and run in a worker: static/js/qr-worker.js). Without this script every form works as a plain form (post, redirect, page).
 (function () {
   "use strict";
   var region = document.querySelector("[data-desk-region]");
@@ -83,19 +83,41 @@
     }, function () { return null; });
   }
 
+  // The decoder the site serves itself, run in a worker (static/js/qr-worker.js): a frame is drawn
+  // here (the video is only here) and read there.
   var vendored = null;
   function vendoredDetector() {
     if (!vendored) {
       vendored = new Promise(function (resolve, reject) {
-        if (window.jsQR) { resolve(); return; }
-        var script = document.createElement("script");
-        script.src = scan.getAttribute("data-decoder");
-        script.onload = resolve;
-        script.onerror = function () { vendored = null; reject(new Error("decoder")); };
-        document.head.appendChild(script);
-      }).then(function () {
+        var worker;
+        function fail() {
+          if (worker) worker.terminate();
+          vendored = null;
+          reject(new Error("decoder"));
+        }
+        try {
+          worker = new Worker(scan.getAttribute("data-decoder-worker"));
+        } catch (error) {
+          fail();
+          return;
+        }
+        worker.onerror = fail;
+        worker.onmessage = function (event) {
+          if (event.data.ready) resolve(worker); else fail();
+        };
+        // The decoder's address as the page has it (with the static files' hashed names).
+        worker.postMessage({ decoder: new URL(scan.getAttribute("data-decoder"), document.baseURI).href });
+      }).then(function (worker) {
         var canvas = document.createElement("canvas");
         var context = canvas.getContext("2d", { willReadFrequently: true });
+        var waiting = {};
+        var next = 0;
+        worker.onerror = null;
+        worker.onmessage = function (event) {
+          var answer = waiting[event.data.id];
+          delete waiting[event.data.id];
+          if (answer) answer(event.data.text);
+        };
         return function (video) {
           var width = video.videoWidth;
           var height = video.videoHeight;
@@ -107,9 +129,15 @@
           canvas.height = Math.round(height * scale);
           context.drawImage(video, 0, 0, canvas.width, canvas.height);
           var image = context.getImageData(0, 0, canvas.width, canvas.height);
-          // Our codes are always dark on light: no need to try the inverted image too.
-          var found = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
-          return Promise.resolve(found && found.data ? found.data : null);
+          return new Promise(function (resolve) {
+            var id = ++next;
+            waiting[id] = resolve;
+            // The pixels are handed over, not copied.
+            worker.postMessage(
+              { id: id, pixels: image.data.buffer, width: image.width, height: image.height },
+              [image.data.buffer]
+            );
+          });
         };
       });
     }

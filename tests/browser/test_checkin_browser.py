@@ -253,6 +253,9 @@ def test_camera_scan_checks_in_at_once(live_server, ede, camera_browser, tmp_pat
         expect(page.get_by_role("button", name="Camera stoppen")).to_be_visible()
         expect(page.get_by_label("Camerabeeld van de scanner")).to_be_visible()
         assert asked == [live_server.url + DECODER]
+        # The decoder reads the frames in a worker, not on the page's thread (typing stays smooth).
+        assert [worker.url for worker in page.workers] == [live_server.url + "/static/js/qr-worker.js"]
+        assert page.evaluate("typeof window.jsQR") == "undefined"
         # After a scan the code field is emptied and not focused (a phone's keyboard would cover the camera).
         expect(page.get_by_label("Code", exact=True)).to_have_value("")
         expect(page.get_by_label("Code", exact=True)).not_to_be_focused()
