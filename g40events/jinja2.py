@@ -227,7 +227,7 @@ class PageCodeGenerator(CodeGenerator):
     Jinja2 offers the code generator as the way to change the Python a template compiles to
     (Environment.code_generator_class). The method replaced, `_output_child_pre`, is the one that
     writes the `escape(` before each output expression; pyproject.toml keeps Jinja2 within 3.1,
-    and tests/public/test_jinja2.py checks the compiled code and the escaping.
+    and tests/foundation/test_templates.py checks the compiled code and the escaping.
     """
 
     def visit_Template(self, node, frame=None) -> None:

@@ -1,7 +1,7 @@
 """Headers that keep browsers from doing what the site never means them to do.
 
-Pages get a strict Content-Security-Policy (django-csp, settings.CONTENT_SECURITY_POLICY; the admin
-its own, settings.ADMIN_CONTENT_SECURITY_POLICY) and a Permissions-Policy (django-permissions-policy,
+Pages, the admin's included, get a strict Content-Security-Policy (django-csp,
+settings.CONTENT_SECURITY_POLICY) and a Permissions-Policy (django-permissions-policy,
 settings.PERMISSIONS_POLICY). A view that needs more says so with the libraries' decorators, e.g. a
 staff page that uses the camera:
 
@@ -28,7 +28,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.signals import setting_changed
 from django.shortcuts import render
-from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
@@ -48,11 +47,11 @@ _OWN_POLICY_MARKS = tuple(
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware, with the admin's policy on the admin's pages.
+    """django-csp's middleware, with the standing policy built once.
 
-    A response without a policy of its own (no decorator, no nonce) gets the site's or the admin's
-    policy as the settings give it, built once per process: django-csp builds the policy again for
-    every response, which took a third of the whole middleware stack's time on /health/.
+    A response without a policy of its own (no decorator, no nonce) gets the site's policy as the
+    settings give it, built once per process: django-csp builds the policy again for every
+    response, which took a third of the whole middleware stack's time on /health/.
     """
 
     def process_response(self, request, response):
@@ -62,28 +61,21 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             or (settings.DEBUG and response.status_code in (404, 500))
         ):
             return super().process_response(request, response)
-        for header, policy, excluded_prefixes in _standing_policies(_is_admin(request)):
+        for header, policy, excluded_prefixes in _standing_policies():
             if header not in response and not request.path_info.startswith(excluded_prefixes):
                 response[header] = policy
         # As django-csp: a nonce asked for after the header went out is an error, not a silent gap.
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response
 
-    def get_policy_parts(self, request, response, report_only=False):
-        parts = super().get_policy_parts(request, response, report_only=report_only)
-        if not report_only and parts.config is None and _is_admin(request):
-            parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
-        return parts
 
-
-@functools.lru_cache(maxsize=2)
-def _standing_policies(admin: bool) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+@functools.lru_cache(maxsize=1)
+def _standing_policies() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     """The policy headers of a response without a policy of its own, as django-csp builds them:
     (header, policy, the URL prefixes it leaves out)."""
-    config = settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"] if admin else None
     headers = []
     for header, setting, policy in (
-        (HEADER, "CONTENT_SECURITY_POLICY", build_policy(config=config)),
+        (HEADER, "CONTENT_SECURITY_POLICY", build_policy()),
         (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", build_policy(report_only=True)),
     ):
         if policy:
@@ -92,24 +84,9 @@ def _standing_policies(admin: bool) -> tuple[tuple[str, str, tuple[str, ...]], .
     return tuple(headers)
 
 
-@functools.lru_cache(maxsize=16)
-def _admin_prefix(urlconf, script_prefix: str) -> str | None:
-    try:
-        return reverse("admin:index", urlconf=urlconf)
-    except NoReverseMatch:  # a URLconf without the admin
-        return None
-
-
-def _is_admin(request) -> bool:
-    prefix = _admin_prefix(getattr(request, "urlconf", None), get_script_prefix())
-    return prefix is not None and request.path.startswith(prefix)
-
-
 def _forget(*, setting, **kwargs):
     if "CONTENT_SECURITY_POLICY" in setting:
         _standing_policies.cache_clear()
-    if setting == "ROOT_URLCONF":
-        _admin_prefix.cache_clear()
 
 
 setting_changed.connect(_forget)

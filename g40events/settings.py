@@ -325,7 +325,6 @@ CONTENT_SECURITY_POLICY = {
 # admin here asks for), and our admin pages link their styles (static/css/admin-*.css). The one
 # exception is the preview of a mailing, which shows the e-mail with its inline styles
 # (registrations/admin.py, MailingAdmin.add_view).
-ADMIN_CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"]}}
 # Browser features no page uses are off (only names Chromium knows: others fill its console with
 # errors); a view that needs one overrides the policy with
 # django_permissions_policy.decorators.permissions_policy_override (g40events/security.py).

@@ -2,7 +2,8 @@
 // form post in place (the server answers with the page; its results region replaces ours), and a
 // camera scanner reads QR codes with the browser's BarcodeDetector or, where that is missing or
 // reads no QR codes, with the decoder the site serves itself (static/vendor/jsqr, fetched only
-// when scanning starts, and run in a worker: static/js/qr-worker.js). Without this script every form works as a plain form (post, redirect, page).
+// when scanning starts, and run in a worker: static/js/qr-worker.js). Without this script every
+// form works as a plain form (post, redirect, page).
 (function () {
   "use strict";
   var region = document.querySelector("[data-desk-region]");

@@ -45,12 +45,11 @@ class ViolationWatch:
         seen = events + self.console
         if seen:
             self.found.setdefault(self.page.url, []).extend(seen)
-        self.console.clear()
-        self.page.evaluate("window.__cspViolations = []")
+        self.forget()
 
     def forget(self):
-        """Drops what was collected since the last note: what the test's own tools did in the page.
-        axe-core sets inline styles on some elements while it checks them (the admin's, not the public
-        pages'), which a policy without 'unsafe-inline' reports; call this after it ran."""
+        """Drops what was collected since the last note. Also for what the test's own tools did in
+        the page: axe-core sets inline styles on some elements while it checks them (the admin's, not
+        the public pages'), which a policy without 'unsafe-inline' reports; call this after it ran."""
         self.console.clear()
         self.page.evaluate("window.__cspViolations = []")
