@@ -43,7 +43,7 @@ def test_see_the_waiting_list_number_correct_the_details_cancel_and_sign_up_agai
     page.get_by_label("Naam", exact=True).fill("")
     page.get_by_role("button", name="Gegevens opslaan").click()
     expect(page).to_have_title(re.compile(r"^Fout: "))
-    assert page.evaluate("document.activeElement.id") == "fouten"
+    expect(page.locator("#fouten")).to_be_focused()  # autofocus lands once the page is drawn
     assert page.locator("#fouten li").all_inner_texts() == ["Naam: Vul je naam in."]
     assert page.get_by_label("Naam", exact=True).get_attribute("aria-invalid") == "true"
     assert axe_violations(page) == [], json.dumps(axe_violations(page), indent=2)
