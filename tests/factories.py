@@ -72,8 +72,11 @@ def make_session(**overrides) -> Session:
     if "event" not in fields:
         fields["event"] = make_event()
     session = Session.objects.create(**fields)
-    session.pillars.set(pillars)
-    session.theme_groups.set(theme_groups)
+    # Only what is given: each set() is a change of the session's history (a version of its own).
+    if pillars:
+        session.pillars.set(pillars)
+    if theme_groups:
+        session.theme_groups.set(theme_groups)
     for position, speaker in enumerate(speakers):
         SessionSpeaker.objects.create(session=session, speaker=speaker, position=position)
     return session
