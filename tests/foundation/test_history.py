@@ -8,11 +8,18 @@ from simple_history.models import registered_models
 from g40events.permissions import ORGANISERS_GROUP
 from registrations import services
 from registrations.models import Registration
+from tests import factories
 from tests.admin_forms import form_data
 from tests.factories import make_event, make_pillar, make_recap, make_session, make_speaker
 from tests.registrations.helpers import open_event, signup_session
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _factories_record_history(monkeypatch):
+    """The rows these tests start from have their first version, as rows made in the admin do."""
+    monkeypatch.setattr(factories, "RECORD_HISTORY", True)
 
 
 @pytest.fixture

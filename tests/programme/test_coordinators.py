@@ -37,6 +37,8 @@ def world():
         takes_registrations=True,
         capacity=10,
     )
+    for session in (own, joint, other):
+        session.save()  # as an organiser saves in the admin: its history has a version to show
     return {
         "carla": carla,
         "own": own,
