@@ -32,7 +32,7 @@ def render_markdown(text: str) -> SafeString:
     """Markdown to sanitised HTML: unknown tags and attributes, scripts and javascript: links go."""
     if not text:
         return SafeString("")  # most optional fields are empty: no converter for them
-    html = markdown.markdown(text or "", extensions=["sane_lists", "tables"], output_format="html")
+    html = markdown.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
     html = _H1.sub(r"<\1h2>", html)
     return mark_safe(  # noqa: S308 - nh3 has just cleaned it
         nh3.clean(

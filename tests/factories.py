@@ -1,5 +1,6 @@
 """Small factories for tests: each makes one valid object, with overrides."""
 
+import contextlib
 import datetime
 import itertools
 
@@ -23,16 +24,21 @@ def _n() -> int:
 RECORD_HISTORY = False
 
 
-def _create(model, **fields):
-    row = model(**fields)
+@contextlib.contextmanager
+def _unrecorded(row):
+    """Saves and m2m changes of `row` within the block make no version (django-simple-history's
+    skip_history_when_saving); later ones do, as usual."""
     if not RECORD_HISTORY:
-        row.skip_history_when_saving = True  # django-simple-history's switch, for this object
-    row.save()
-    return row
+        row.skip_history_when_saving = True
+    try:
+        yield row
+    finally:
+        row.__dict__.pop("skip_history_when_saving", None)
 
 
-def _done(row):
-    row.__dict__.pop("skip_history_when_saving", None)  # later saves and m2m changes are recorded
+def _create(model, **fields):
+    with _unrecorded(model(**fields)) as row:
+        row.save()
     return row
 
 
@@ -40,7 +46,7 @@ def make_organisation(**overrides) -> Organisation:
     n = _n()
     fields = {"name": f"Gemeente {n}", "kind": Organisation.Kind.G40_CITY}
     fields.update(overrides)
-    return _done(_create(Organisation, **fields))
+    return _create(Organisation, **fields)
 
 
 def make_pillar(**overrides) -> Pillar:
@@ -48,7 +54,7 @@ def make_pillar(**overrides) -> Pillar:
     fields = {"name": f"Pijler {n}", "position": n}
     fields.update(overrides)
     fields.setdefault("slug", slugify(fields["name"]))
-    return _done(_create(Pillar, **fields))
+    return _create(Pillar, **fields)
 
 
 def make_theme_group(**overrides) -> ThemeGroup:
@@ -56,7 +62,7 @@ def make_theme_group(**overrides) -> ThemeGroup:
     fields = {"name": f"Themagroep {n}"}
     fields.update(overrides)
     fields.setdefault("slug", slugify(fields["name"]))
-    return _done(_create(ThemeGroup, **fields))
+    return _create(ThemeGroup, **fields)
 
 
 def make_event(**overrides) -> Event:
@@ -72,7 +78,7 @@ def make_event(**overrides) -> Event:
     fields.setdefault("slug", slugify(fields["title"]))
     if "host_city" not in fields:
         fields["host_city"] = make_organisation()
-    return _done(_create(Event, **fields))
+    return _create(Event, **fields)
 
 
 def make_session(**overrides) -> Session:
@@ -90,14 +96,15 @@ def make_session(**overrides) -> Session:
     fields.setdefault("slug", slugify(fields["title"]))
     if "event" not in fields:
         fields["event"] = make_event()
-    session = _create(Session, **fields)
-    if pillars:  # set() reads what there is first: none, for a new session
-        session.pillars.set(pillars)
-    if theme_groups:
-        session.theme_groups.set(theme_groups)
-    for position, speaker in enumerate(speakers):
-        _done(_create(SessionSpeaker, session=session, speaker=speaker, position=position))
-    return _done(session)
+    with _unrecorded(Session(**fields)) as session:
+        session.save()
+        if pillars:  # set() reads what there is first: none, for a new session
+            session.pillars.set(pillars)
+        if theme_groups:
+            session.theme_groups.set(theme_groups)
+        for position, speaker in enumerate(speakers):
+            _create(SessionSpeaker, session=session, speaker=speaker, position=position)
+    return session
 
 
 def make_speaker(**overrides) -> Speaker:
@@ -105,7 +112,7 @@ def make_speaker(**overrides) -> Speaker:
     fields = {"name": f"Spreker {n}", "job_title": "Onderzoeker"}
     fields.update(overrides)
     fields.setdefault("slug", slugify(fields["name"]))
-    return _done(_create(Speaker, **fields))
+    return _create(Speaker, **fields)
 
 
 def make_material(**overrides) -> Material:
@@ -114,7 +121,7 @@ def make_material(**overrides) -> Material:
     fields.update(overrides)
     if "session" not in fields:
         fields["session"] = make_session()
-    return _done(_create(Material, **fields))
+    return _create(Material, **fields)
 
 
 def make_recap(**overrides) -> Recap:
@@ -129,4 +136,4 @@ def make_recap(**overrides) -> Recap:
     fields.setdefault("slug", slugify(fields["title"]))
     if "event" not in fields:
         fields["event"] = make_event()
-    return _done(_create(Recap, **fields))
+    return _create(Recap, **fields)

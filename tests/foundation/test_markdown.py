@@ -58,6 +58,14 @@ def test_saving_only_the_source_field_also_saves_its_html():
     assert stored(session, "description_html") == "<p>Nieuw, <em>met nadruk</em>.</p>"
 
 
+def test_emptying_a_field_empties_its_html():
+    session = make_session(description="Oud.")
+    session.description = ""
+    session.save()
+
+    assert stored(session, "description_html") == ""
+
+
 def test_update_or_create_refreshes_the_stored_html():
     make_pillar(slug="sociaal", description="Oud.")
 
