@@ -528,11 +528,10 @@ class ProgrammeResource(resources.ModelResource):
         # raised capacity to the waiting list (their mails go when the import commits). The dry run
         # takes the same steps, so that its page can say what confirming will cause; it is rolled
         # back, promotions and queued mails with it.
-        preview = bool(kwargs.get("dry_run"))
         instance.import_consequences = []
         for extension in self.extensions:
             instance.import_consequences += extension.session_saved(
-                instance, instance._imported_changes, preview=preview
+                instance, instance._imported_changes, preview=self._dry_run
             )
 
     def _speaker(self, name: str, organisation_name: str) -> Speaker:
