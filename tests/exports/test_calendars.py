@@ -276,3 +276,12 @@ def test_plain_text_of_a_saved_description_keeps_paragraphs_lists_and_link_addre
         "- lunch\n- een wandeling (https://example.org/route)\n\n"
         "Zie https://example.org &"
     )
+
+
+def test_plain_text_joins_lines_across_any_run_of_white_space_and_keeps_spaces_within_a_line():
+    from g40events.text import plain_text
+
+    spaces = " " * 5000
+
+    assert plain_text(f"<p>De pijlers{spaces}\n{spaces}en themagroepen</p>") == "De pijlers en themagroepen"
+    assert plain_text(f"<p>De pijlers{spaces}en themagroepen</p>") == f"De pijlers{spaces}en themagroepen"

@@ -115,6 +115,26 @@ def test_import_dry_run_then_confirm_creates_the_programme(organiser_client, eve
     assert messages == ["Programma ingelezen: 2 nieuwe sessies, 0 bijgewerkt."]
 
 
+def test_import_reads_speakers_with_any_amount_of_white_space_around_the_organisation(
+    organiser_client, event
+):
+    """White space pasted between a name and its organisation, or after the last name, is read past
+    (in one pass: a cell of thousands of spaces is read as fast as a short one)."""
+    spaces = " " * 5000
+    upload = csv_file(
+        f'Samen in de wijk,10:30,11:30,Zaal 2,Parallelsessie,,,"Femke de Vries{spaces}(Gemeente Ede);'
+        f' Piet Bakker{spaces}",40,',
+    )
+
+    confirm(organiser_client, dry_run(organiser_client, event, upload))
+
+    session = Session.objects.get(event=event)
+    assert [
+        (r.speaker.name, r.speaker.organisation and r.speaker.organisation.name)
+        for r in session.speaker_roles.all()
+    ] == [("Femke de Vries", "Gemeente Ede"), ("Piet Bakker", None)]
+
+
 def test_import_reports_every_row_in_dutch_and_saves_nothing(organiser_client, event, groups):
     make_session(
         event=event,
