@@ -103,6 +103,16 @@ class CoordinatorScopedAdmin:
         finally:
             request._g40_unscoped = False
 
+    def history_view(self, request, object_id, extra_context=None):
+        """The object's history, looked up unnarrowed as on its change page: another group's object
+        answers 403 whether or not it has versions yet (django-simple-history looks the object up in
+        get_queryset() and, not finding it there, among its versions; without versions it was a 404)."""
+        request._g40_unscoped = True
+        try:
+            return super().history_view(request, object_id, extra_context)
+        finally:
+            request._g40_unscoped = False
+
     def _perm(self, action: str) -> str:
         from django.contrib.auth import get_permission_codename
 

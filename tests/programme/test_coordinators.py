@@ -117,6 +117,27 @@ def test_coordinator_is_refused_outside_their_groups(coordinator_client, world, 
     assert coordinator_client.get(path(world)).status_code == 403
 
 
+def test_coordinator_is_refused_the_history_of_another_groups_session_that_has_no_versions_yet(
+    coordinator_client, world
+):
+    """The same answer as for a session with versions (above): refused, not "does not exist"."""
+    unsaved = make_session(
+        event=world["event"], title="Zorg en welzijn", theme_groups=world["other"].theme_groups.all()
+    )
+    assert not unsaved.history.exists()
+
+    response = coordinator_client.get(reverse("admin:programme_session_history", args=[unsaved.pk]))
+
+    assert response.status_code == 403
+
+
+def test_coordinator_sees_the_history_of_an_own_session(coordinator_client, world):
+    response = coordinator_client.get(reverse("admin:programme_session_history", args=[world["own"].pk]))
+
+    assert response.status_code == 200
+    assert "Wonen in de wijk" in response.content.decode()
+
+
 def test_coordinator_cannot_change_another_groups_session_by_posting(coordinator_client, world):
     response = coordinator_client.post(change_url(world["other"]), {"title": "Gekaapt"})
 
