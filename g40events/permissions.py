@@ -3,6 +3,8 @@
 Organisers prepare netwerkdagen and handle registrations; they do not manage user accounts.
 """
 
+import contextlib
+
 ORGANISERS_GROUP = "Organisatoren"
 # Theme-group coordinators: members linked to theme groups (ThemeGroup.coordinators) see and edit only
 # the sessions of those groups, with their speakers, materials, uploads and lists of participants.
@@ -96,22 +98,26 @@ class CoordinatorScopedAdmin:
             queryset = self.scope_for_coordinator(request, queryset)
         return queryset
 
-    def get_object(self, request, object_id, from_field=None):
+    @staticmethod
+    @contextlib.contextmanager
+    def _unscoped(request):
+        """While the block runs, get_queryset() leaves the coordinator's queryset unnarrowed."""
         request._g40_unscoped = True
         try:
-            return super().get_object(request, object_id, from_field)
+            yield
         finally:
             request._g40_unscoped = False
+
+    def get_object(self, request, object_id, from_field=None):
+        with self._unscoped(request):
+            return super().get_object(request, object_id, from_field)
 
     def history_view(self, request, object_id, extra_context=None):
         """The object's history, looked up unnarrowed as on its change page: another group's object
         answers 403 whether or not it has versions yet (django-simple-history looks the object up in
         get_queryset() and, not finding it there, among its versions; without versions it was a 404)."""
-        request._g40_unscoped = True
-        try:
+        with self._unscoped(request):
             return super().history_view(request, object_id, extra_context)
-        finally:
-            request._g40_unscoped = False
 
     def _perm(self, action: str) -> str:
         from django.contrib.auth import get_permission_codename
